@@ -1,0 +1,74 @@
+"""issue_notice: one official notice per causing event, numbered without gaps, stored immutably.
+
+Idempotent: the notice key (case, event version, type, addressee) is unique;
+a retry finds the stored notice and returns it. The number is allocated in the
+same transaction that stores the notice, so a failed render leaves no gap.
+"""
+
+from __future__ import annotations
+
+import secrets as _random
+from datetime import date
+
+import asyncpg
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities import notice_data
+from activities.notices import render
+from activities.notices.types import NoticeDataError
+from domain.era import fiscal_year, format_fiscal_year
+from domain.events import NoticeIssued, NoticeRequest
+from domain.profile import Profile
+from kaiji.secrets import Secrets
+from store import notices
+from store.parties import PartyVault
+
+
+class NoticeActivities:
+    def __init__(self, pool: asyncpg.Pool, secrets: Secrets, profile: Profile) -> None:
+        self.pool = pool
+        self.vault = PartyVault(secrets.cipher, secrets.search_key)
+        self.profile = profile
+
+    @activity.defn(name="issue_notice")
+    async def issue_notice(self, req: NoticeRequest) -> NoticeIssued:
+        async with self.pool.acquire() as conn:
+            existing = await notices.by_key(conn, req.key)
+            if existing:
+                return NoticeIssued(existing["notice_id"], existing["number"], existing["sha256"])
+            case = await conn.fetchval("select state from case_view where case_id = $1", req.case_id)
+            event = await conn.fetchrow(
+                "select data, occurred_at from events where stream_id = $1 and version = $2",
+                req.case_id, req.cause_version,
+            )
+            if case is None or event is None:
+                raise ApplicationError(f"{req.key}: case or causing event not found yet")  # retried
+            party_id = req.party_id or case["requester_party_id"]
+            addressee = await self.vault.get(conn, party_id)
+            if addressee is None:
+                raise ApplicationError(f"{req.key}: addressee {party_id} not found", non_retryable=True)
+            issued_on = _issued_on(event["data"], event["occurred_at"].date())
+            async with conn.transaction():
+                fy = fiscal_year(date.fromisoformat(issued_on))
+                n = await notices.next_number(conn, case["department"], fy)
+                dept = self.profile.department(case["department"])
+                number = f"{format_fiscal_year(fy)} {dept.name if dept else case['department']} 第{n}号"
+                data = notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
+                                         event=event["data"], addressee=addressee, profile=self.profile)
+                try:
+                    rendered = render(req.notice_type, data)
+                except NoticeDataError as exc:
+                    raise ApplicationError(str(exc), type="NoticeDataError", non_retryable=True) from exc
+                notice_id = "N-" + _random.token_hex(8)
+                await notices.insert(conn, notice_id=notice_id, case_id=req.case_id, key=req.key,
+                                     notice_type=req.notice_type, number=number, issued_on=date.fromisoformat(issued_on),
+                                     rendered=rendered, data=data)
+        return NoticeIssued(notice_id, number, rendered.sha256)
+
+
+def _issued_on(event: dict, fallback: date) -> str:
+    for field in ("decided_on", "requested_on", "transferred_on"):
+        if event.get(field):
+            return event[field]
+    return event.get("received_on") if event.get("entered_at") else fallback.isoformat()

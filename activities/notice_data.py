@@ -1,0 +1,91 @@
+"""Build the data of a notice from the case, its causing event, the addressee and the profile.
+
+The result is stored with the notice, so the notice can be rendered again
+byte for byte and proven unaltered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.profile import Profile
+from store.parties import Party
+
+_DISCLOSURE = {"full": "full", "partial": "partial", "withheld": "none"}
+_METHOD = {"viewing": "viewing", "copy": "copies", "electronic": "electronic"}
+VIEWING_TIME = "午前9時から午後5時まで"  # profile candidate; the counter's opening hours
+VIEWING_PLACE = "小金井市役所 情報公開コーナー"
+
+
+def challenge(profile: Profile) -> dict[str, Any]:
+    """教示: 行政不服審査法18条 (3 months / 1 year), 行政事件訴訟法14条 (6 months / 1 year)."""
+    return {"appeal_months": 3, "appeal_max_years": 1, "suit_months": 6, "suit_max_years": 1,
+            "appeal_to": _mayor_title(profile), "suit_defendant": profile.municipality,
+            "suit_representative": _mayor_title(profile)}
+
+
+def _mayor_title(profile: Profile) -> str:
+    return f"{profile.municipality}長"
+
+
+def build(
+    notice_type: str, *, number: str, issued_on: str, case: dict[str, Any], event: dict[str, Any],
+    addressee: Party, profile: Profile,
+) -> dict[str, Any]:
+    dept = profile.department(case["department"])
+    rules = case.get("rules", {})
+    data: dict[str, Any] = {
+        "number": number,
+        "issued_on": issued_on,
+        "addressee": {"name": addressee.name, "address": addressee.address or "", "honorific": "様"},
+        "issuer": profile.mayor,
+        "department": {"code": case["department"], "name": dept.name if dept else case["department"]},
+        "case_id": case["case_id"],
+        "basis": rules.get("basis") or "小金井市情報公開条例",
+        "request": {"received_on": case["received_on"], "subject": case["subject"], "kind": case["kind"],
+                    "method": _METHOD.get(case.get("preferred_method", ""), "viewing")},
+    }
+    decision = case.get("decision") or {}
+    if notice_type == "receipt":
+        data["decision_due"] = case["decision_due"]
+    elif notice_type == "correction_request":
+        data["correction"] = {"what": event["what"], "respond_by": event["respond_by"]}
+    elif notice_type in ("extension", "large_volume_extension"):
+        data["extension"] = {"old_due": event["old_due"], "new_due": event["decision_due"], "reason": event["reason"]}
+        if notice_type == "large_volume_extension":
+            data["extension"]["final_due"] = event["remainder_due"]
+    elif notice_type == "transfer":
+        data["transfer"] = {"to": event["to_body"], "on": event["transferred_on"], "reason": event["reason"] or "移送"}
+    elif notice_type == "third_party_opinion_request":
+        data["third_party"] = {"information": case["subject"], "respond_by": event["respond_by"]}
+    elif notice_type == "third_party_disclosure_notice":
+        data["third_party"] = {"information": case["subject"], "decided_on": decision["decided_on"],
+                               "disclosure_on": decision["earliest_disclosure_on"],
+                               "reason": decision.get("reason_text") or "公開の理由は決定通知書のとおり"}
+        data["challenge"] = challenge(profile)
+    elif notice_type.startswith("decision_"):
+        data.update(_decision(notice_type, case, decision, profile))
+    return data
+
+
+def _decision(notice_type: str, case: dict[str, Any], decision: dict[str, Any], profile: Profile) -> dict[str, Any]:
+    out: dict[str, Any] = {"outcome": decision["outcome"], "reason_text": decision.get("reason_text") or None}
+    out["documents"] = [{"title": d["title"], "disclosure": _DISCLOSURE.get(d["disclosure"], "none")}
+                        for d in decision.get("documents", [])] or [{"title": case["subject"], "disclosure": "full"}]
+    exemptions = []
+    for e in decision.get("exemptions", []):
+        entry = profile.exemption(e["clause"])
+        exemptions.append({"clause": e["clause"], "article": entry.article if entry else e["clause"],
+                           "label": entry.label if entry else e["clause"], "reason": e["reason"]})
+    if exemptions:
+        out["exemptions"] = exemptions
+    if decision["outcome"] in ("full", "partial"):
+        fee = profile.fees.copy_mono_yen_per_page
+        out["disclosure"] = {"on": decision["disclosure_on"], "time": VIEWING_TIME, "place": VIEWING_PLACE,
+                             "method": _METHOD.get(case.get("preferred_method", ""), "viewing"),
+                             "fee_note": f"写しの交付は1枚{fee}円（単色）"}
+    if decision["outcome"] == "non_disclosure":
+        out["non_disclosure_ground"] = decision.get("non_disclosure_ground") or "exempt"
+    if notice_type != "decision_full":
+        out["challenge"] = challenge(profile)
+    return out

@@ -1,0 +1,61 @@
+"""FastAPI app factory. The lifespan creates the pool and the Temporal client once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request
+
+from api import errors
+from api.deps import AppState
+from api.routes import council, records, requests, system
+from domain.profile import load_profile
+from kaiji.logs import configure_logging
+from kaiji.secrets import load_secrets
+from kaiji.settings import Settings, load_settings
+from kaiji.temporal import connect_client
+from store.db import create_pool
+from store.parties import PartyVault
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        profile = load_profile(settings.profile)
+        secrets = load_secrets(settings)
+        pool = await create_pool(settings.effective_database_url())
+        client = await connect_client(settings, secrets)
+        app.state.kaiji = AppState(settings=settings, profile=profile, secrets=secrets, pool=pool,
+                                   temporal=client, vault=PartyVault(secrets.cipher, secrets.search_key))
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Kaiji API",
+        version="0.1.0",
+        description="Durable case engine for public-records disclosure requests and appeals (開示).",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+
+    @app.middleware("http")
+    async def request_context(request: Request, call_next):  # type: ignore[no-untyped-def]
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = rid[:64]
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request.state.request_id)
+        response = await call_next(request)
+        response.headers["X-Request-Id"] = request.state.request_id
+        return response
+
+    for module in (system, requests, council, records):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,103 @@
+"""Turn projection rows into API answers, showing each role only what it may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from api.access import party_fields
+from api.auth import Principal
+from domain.requests.transitions import allowed_actions
+from store.parties import Party
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if hasattr(v, "isoformat") else v
+
+
+def summary(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": row["case_id"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "closed_reason": row["closed_reason"],
+        "overdue": row["overdue"],
+        "department": row["department"],
+        "reviewer": row["reviewer"],
+        "received_on": _iso(row["received_on"]),
+        "subject": row["subject"],
+        "decision_due": _iso(row["decision_due"]),
+        "work_due": _iso(row["work_due"]),
+        "outcome": row["outcome"],
+        "appeal_window_ends": _iso(row["appeal_window_ends"]),
+    }
+
+
+def party_view(party: Party | None, principal: Principal) -> dict[str, Any] | None:
+    if party is None:
+        return None
+    fields = party_fields(principal)
+    view = {"party_id": party.party_id}
+    values = {"name": party.name, "type": party.party_type, "address": party.address,
+              "phone": party.phone, "email": party.email}
+    view.update({k: values[k] for k in fields})
+    return view
+
+
+def detail(
+    row: asyncpg.Record, principal: Principal, *, requester: Party | None, third_parties: dict[str, Party],
+    deadlines: list[asyncpg.Record], notices: list[asyncpg.Record],
+) -> dict[str, Any]:
+    state = row["state"]
+    out = summary(row)
+    decision = state.get("decision")
+    out.update(
+        {
+            "version": row["version"],
+            "preferred_method": state.get("preferred_method"),
+            "due_warning": row["due_warning"],
+            "due_explanation": state.get("due_explanation", {}),
+            "extended": state.get("extended", False),
+            "excluded_days": state.get("excluded_days", 0),
+            "correction": {"requested_on": state.get("correction_requested_on"),
+                           "respond_by": state.get("correction_respond_by"),
+                           "lapsed": state.get("correction_lapsed", False)}
+            if state.get("correction_requested_on") else None,
+            "third_parties": [
+                {**p, **{"party": party_view(third_parties.get(p["party_id"]), principal)}}
+                for p in state.get("third_parties", [])
+            ],
+            "draft": state.get("draft"),
+            "decision": decision,
+            "earliest_disclosure_on": _iso(row["earliest_disclosure_on"]),
+            "disclosed_on": _iso(row["disclosed_on"]),
+            "notice_delivered_on": state.get("notice_delivered_on"),
+            "requester": party_view(requester, principal),
+            "deadlines": {d["deadline"]: _iso(d["due_on"]) for d in deadlines},
+            "notices": [notice_meta(n) for n in notices],
+            "appeals": state.get("appeals", []),
+            "suits": state.get("suits", []),
+            "allowed_actions": allowed_actions(row["status"], principal.role),
+        }
+    )
+    return out
+
+
+def notice_meta(n: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": n["notice_id"],
+        "type": n["notice_type"],
+        "number": n["number"],
+        "issued_on": _iso(n["issued_on"]),
+        "sha256": n["sha256"],
+        "template_version": n["template_version"],
+        "supersedes": n["supersedes"],
+        "pdf": f"/api/v1/notices/{n['notice_id']}.pdf",
+        "html": f"/api/v1/notices/{n['notice_id']}.html",
+    }
+
+
+def event_view(e: Any) -> dict[str, Any]:
+    return {"version": e.version, "type": e.type, "occurred_at": e.occurred_at.isoformat(),
+            "actor": e.actor, "role": e.role, "data": e.data}

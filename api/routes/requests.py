@@ -1,0 +1,207 @@
+"""Requests (情報公開請求 / 開示請求): register, list, read, timeline, staff actions."""
+
+import hashlib
+import json
+from dataclasses import fields as dc_fields
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from temporalio.client import WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError
+
+from api import presenters
+from api.access import REQUEST_ROLES, department_filter, ensure_case_visible, sees_contact
+from api.auth import Principal, require_roles
+from api.deps import AppState, state
+from api.errors import ApiError
+from api.schemas import ACTION_BODIES, Body, RequestIn
+from api.updates import execute
+from domain.clock import jst_date
+from domain.era import fiscal_year
+from domain.requests import commands as c
+from domain.requests.registration import RegisterRequest
+from store import audit, cases, events, registry
+from workflows.request import ActionResult, RequestWorkflow
+
+router = APIRouter(prefix="/api/v1", tags=["requests"])
+staff = require_roles(*REQUEST_ROLES)
+
+
+async def load_case(st: AppState, principal: Principal, case_id: str) -> dict[str, Any]:
+    async with st.pool.acquire() as conn:
+        row = await cases.get_case(conn, case_id)
+        if row is None:
+            raise ApiError(404, "No such case.")
+        ensure_case_visible(principal, row["department"])
+        requester = await st.vault.get(conn, row["requester_party_id"]) if row["requester_party_id"] else None
+        third = {}
+        for p in row["state"].get("third_parties", []):
+            party = await st.vault.get(conn, p["party_id"])
+            if party:
+                third[p["party_id"]] = party
+        body = presenters.detail(
+            row, principal, requester=requester, third_parties=third,
+            deadlines=await cases.deadlines(conn, case_id), notices=await cases.notices_of(conn, case_id),
+        )
+        if sees_contact(principal):
+            # ASVS V7/V8: every read of personal contact data is itself an audit entry.
+            await audit.append(conn, audit.AuditEntry(
+                actor=principal.username, role=principal.role, action="personal_data.read", entity_id=case_id,
+                detail={"parties": [row["requester_party_id"], *third]}))
+    return body
+
+
+def _request_hash(body: RequestIn) -> str:
+    return hashlib.sha256(json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+@router.post("/requests", status_code=201, summary="Register a request (受付)")
+async def create_request(
+    body: RequestIn, response: Response, principal: Principal = Depends(require_roles("front_desk", "records_officer")),
+    st: AppState = Depends(state),
+    idempotency_key: str | None = Header(default=None, max_length=200),
+) -> dict[str, Any]:
+    if st.profile.department(body.department) is None:
+        raise ApiError(422, f"department: unknown department code {body.department!r}")
+    now = datetime.now(UTC)
+    received_on = body.received_on or jst_date(now)
+    if received_on > jst_date(now):
+        raise ApiError(422, "received_on: cannot be in the future")
+    digest = _request_hash(body)
+    async with st.pool.acquire() as conn:
+        existing = await registry.find_registration(conn, idempotency_key) if idempotency_key else None
+        if existing is not None:
+            if existing["request_hash"] != digest:
+                raise ApiError(409, "This Idempotency-Key was already used for a different request.")
+            if existing["started"]:
+                response.status_code = 200
+                return await load_case(st, principal, existing["case_id"])
+            case_id = existing["case_id"]
+            party_id = await conn.fetchval(
+                "select party_id from parties where case_id = $1 and party_role = 'requester'", case_id)
+        else:
+            async with conn.transaction():
+                case_id = await registry.next_case_id(conn, "R", fiscal_year(received_on))
+                r = body.requester
+                party_id = await st.vault.add(conn, party_role="requester", party_type=r.type, name=r.name,
+                                              address=r.address, phone=r.phone, email=r.email, case_id=case_id)
+                await registry.save_registration(conn, idempotency_key or f"auto:{case_id}", case_id, digest)
+    inp = RegisterRequest(
+        case_id=case_id, kind=body.kind, received_on=received_on.isoformat(), channel=body.channel,
+        subject=body.subject, department=body.department, preferred_method=body.preferred_method,
+        requester_party_id=party_id, requester_type=body.requester.type, actor=principal.actor,
+        rules=st.profile.case_rules(body.kind), entered_at=now,
+    )
+    start = WithStartWorkflowOperation(
+        RequestWorkflow.run, inp, id=case_id, task_queue=st.settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    try:
+        await st.temporal.execute_update_with_start_workflow(
+            RequestWorkflow.registered, start_workflow_operation=start, result_type=ActionResult)
+    except RPCError:
+        raise ApiError(503, f"Case {case_id} was reserved but the case engine is not reachable. "
+                            "Repeat the request with the same Idempotency-Key.", details={"id": case_id}) from None
+    async with st.pool.acquire() as conn:
+        await registry.mark_started(conn, case_id)
+    response.headers["Location"] = f"/api/v1/requests/{case_id}"
+    return await load_case(st, principal, case_id)
+
+
+@router.get("/requests", summary="List requests (from the case_view projection)")
+async def list_requests(
+    request: Request,
+    status: str | None = None, department: str | None = None, overdue: bool | None = None,
+    due_before: date | None = None, q: str | None = Query(default=None, max_length=200),
+    limit: int = Query(default=50, ge=1, le=200), cursor: str | None = Query(default=None, max_length=40),
+    principal: Principal = Depends(staff), st: AppState = Depends(state),
+) -> dict[str, Any]:
+    scope = department_filter(principal)
+    if scope is not None and department not in (None, scope):
+        return {"items": [], "next_cursor": None}
+    name_hash = None
+    if q:
+        try:
+            name_hash = st.vault.name_hash(q)
+        except ValueError:
+            name_hash = None
+    async with st.pool.acquire() as conn:
+        rows = await cases.list_cases(conn, status=status, department=scope or department, overdue=overdue,
+                                      due_before=due_before, q=q, name_hash=name_hash, limit=limit + 1,
+                                      cursor=cursor)
+    items = [presenters.summary(r) for r in rows[:limit]]
+    return {"items": items, "next_cursor": items[-1]["id"] if len(rows) > limit else None}
+
+
+@router.get("/requests/{case_id}", summary="One request with deadlines, parties, decision and notices")
+async def get_request(case_id: str, principal: Principal = Depends(staff), st: AppState = Depends(state)) -> dict:
+    return await load_case(st, principal, case_id)
+
+
+@router.get("/requests/{case_id}/events", summary="The case timeline (event stream in order)")
+async def get_events(case_id: str, principal: Principal = Depends(staff), st: AppState = Depends(state)) -> dict:
+    async with st.pool.acquire() as conn:
+        row = await cases.get_case(conn, case_id)
+        if row is None:
+            raise ApiError(404, "No such case.")
+        ensure_case_visible(principal, row["department"])
+        stream = await events.read(conn, case_id)
+    return {"id": case_id, "events": [presenters.event_view(e) for e in stream]}
+
+
+def _command(action: str, body: Body, principal: Principal, extra: dict[str, Any]) -> c.Command:
+    cls = c.COMMANDS[action]
+    data = {**body.model_dump(mode="json"), **extra}
+    if "exemptions" in data:
+        data["exemptions"] = tuple(c.Exemption(**e) for e in data["exemptions"])
+    if "documents" in data:
+        data["documents"] = tuple(c.Document(**d) for d in data["documents"])
+    names = {f.name for f in dc_fields(cls)}
+    return cls(actor=principal.actor, **{k: v for k, v in data.items() if k in names})
+
+
+async def perform(action: str, case_id: str, body: Body, principal: Principal, st: AppState) -> dict[str, Any]:
+    async with st.pool.acquire() as conn:
+        row = await cases.get_case(conn, case_id)
+        if row is None:
+            raise ApiError(404, "No such case.")
+        ensure_case_visible(principal, row["department"])
+        if action == "assign" and getattr(body, "department", None) and st.profile.department(body.department) is None:
+            raise ApiError(422, f"department: unknown department code {body.department!r}")
+        if action == "draft-decision":
+            unknown = [e.clause for e in body.exemptions if st.profile.exemption(e.clause) is None]
+            if unknown:
+                raise ApiError(422, f"exemptions: unknown clause code(s) {', '.join(unknown)}")
+        extra: dict[str, Any] = {}
+        new_party = None
+        if action == "consult-third-party":
+            p = body.party
+            new_party = await st.vault.add(conn, party_role="third_party", party_type=p.type, name=p.name,
+                                           address=p.address, case_id=case_id)
+            extra["party"] = c.ThirdPartyRef(party_id=new_party, type=p.type)
+    cmd = _command(action, body, principal, extra)
+    try:
+        await execute(st.temporal, st.pool, principal, case_id, action, cmd, ActionResult,
+                      audit_name=f"request.{action}")
+    except ApiError:
+        if new_party:  # a refused consultation leaves no party behind
+            async with st.pool.acquire() as conn:
+                await conn.execute("delete from parties where party_id = $1", new_party)
+        raise
+    return await load_case(st, principal, case_id)
+
+
+def _action_route(action: str, model: type[Body]) -> None:
+    async def handler(case_id: str, body: model, principal: Principal = Depends(staff),  # type: ignore[valid-type]
+                      st: AppState = Depends(state)) -> dict[str, Any]:
+        return await perform(action, case_id, body, principal, st)
+
+    handler.__name__ = "request_" + action.replace("-", "_")
+    router.post(f"/requests/{{case_id}}/{action}", summary=f"Staff action: {action}",
+                name=handler.__name__)(handler)
+
+
+for _action, _model in ACTION_BODIES.items():
+    _action_route(_action, _model)

@@ -1,0 +1,161 @@
+"""Request bodies at the edge (pydantic); unknown fields are refused (no mass assignment)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+Text = Field(default="", max_length=4000)
+
+
+class RequesterIn(Body):
+    name: str = Field(min_length=1, max_length=200)
+    type: Literal["individual", "corporation"] = "individual"
+    address: str = Field(min_length=1, max_length=400)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class RequestIn(Body):
+    kind: Literal["public_records", "personal_info_disclosure"]
+    received_on: date | None = None
+    channel: Literal["counter", "mail", "fax", "online"] = "counter"
+    requester: RequesterIn
+    subject: str = Field(min_length=1, max_length=2000)
+    department: str = Field(min_length=1, max_length=40)
+    preferred_method: Literal["viewing", "copy", "electronic"] = "viewing"
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "public_records",
+                    "received_on": "2025-03-17",
+                    "channel": "counter",
+                    "requester": {"name": "山田 太郎", "type": "individual", "address": "小金井市本町6-6-3",
+                                  "phone": "042-000-0000", "email": "taro@example.jp"},
+                    "subject": "令和6年度 道路補修工事の契約書一式",
+                    "department": "toshi",
+                    "preferred_method": "copy",
+                }
+            ]
+        },
+    )
+
+
+class RequestCorrectionIn(Body):
+    requested_on: date | None = None
+    respond_by: date
+    what: str = Field(min_length=1, max_length=4000)
+
+
+class RecordCorrectionIn(Body):
+    received_on: date | None = None
+    note: str = Text
+
+
+class AssignIn(Body):
+    department: str | None = Field(default=None, max_length=40)
+    reviewer: str | None = Field(default=None, max_length=80)
+
+
+class ExtendIn(Body):
+    new_due: date | None = None
+    reason: str = Field(min_length=1, max_length=4000)
+    large_volume: bool = False
+    partial_due: date | None = None
+    remainder_due: date | None = None
+
+
+class ThirdPartyIn(Body):
+    name: str = Field(min_length=1, max_length=200)
+    type: Literal["individual", "corporation"] = "corporation"
+    address: str | None = Field(default=None, max_length=400)
+
+
+class ConsultThirdPartyIn(Body):
+    party: ThirdPartyIn
+    respond_by: date | None = None
+    mandatory: bool = False
+
+
+class RecordThirdPartyOpinionIn(Body):
+    party_id: str = Field(min_length=1, max_length=40)
+    received_on: date | None = None
+    objects: bool
+    summary: str = Text
+
+
+class ExemptionIn(Body):
+    clause: str = Field(min_length=1, max_length=20)
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class DocumentIn(Body):
+    title: str = Field(min_length=1, max_length=400)
+    disclosure: Literal["full", "partial", "withheld"]
+
+
+class DraftDecisionIn(Body):
+    outcome: Literal["full", "partial", "non_disclosure", "neither_confirm_nor_deny", "dismissed"]
+    non_disclosure_ground: Literal["exempt", "not_held"] | None = None
+    exemptions: list[ExemptionIn] = Field(default_factory=list, max_length=50)
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=200)
+    reason_text: str = Text
+    disclosure_on: date | None = None
+
+
+class ReturnDraftIn(Body):
+    comment: str = Field(min_length=1, max_length=4000)
+
+
+class ApproveDecisionIn(Body):
+    decided_on: date | None = None
+    comment: str = Text
+
+
+class RecordNoticeDeliveryIn(Body):
+    delivered_on: date
+
+
+class RecordDisclosureIn(Body):
+    executed_on: date | None = None
+    method: Literal["viewing", "copy", "electronic"]
+    pages: int = Field(default=0, ge=0, le=1_000_000)
+    fee_yen: int = Field(default=0, ge=0, le=100_000_000)
+
+
+class WithdrawIn(Body):
+    withdrawn_on: date | None = None
+    reason: str = Text
+
+
+class TransferIn(Body):
+    to_body: str = Field(min_length=1, max_length=200)
+    transferred_on: date | None = None
+    reason: str = Text
+
+
+ACTION_BODIES: dict[str, type[Body]] = {
+    "request-correction": RequestCorrectionIn,
+    "record-correction": RecordCorrectionIn,
+    "assign": AssignIn,
+    "extend": ExtendIn,
+    "consult-third-party": ConsultThirdPartyIn,
+    "record-third-party-opinion": RecordThirdPartyOpinionIn,
+    "draft-decision": DraftDecisionIn,
+    "return-draft": ReturnDraftIn,
+    "approve-decision": ApproveDecisionIn,
+    "record-notice-delivery": RecordNoticeDeliveryIn,
+    "record-disclosure": RecordDisclosureIn,
+    "withdraw": WithdrawIn,
+    "transfer": TransferIn,
+}

@@ -1,0 +1,48 @@
+"""Send a staff action to a case workflow and map refusals to HTTP answers.
+
+A refusal changes nothing in the case; it leaves exactly one audit line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.auth import Principal
+from api.errors import ApiError
+from store import audit
+
+STATUS_OF_REFUSAL = {"conflict": 409, "forbidden": 403, "invalid": 422}
+
+
+async def audit_refusal(pool: asyncpg.Pool, principal: Principal, entity: str, action: str, err: ApiError) -> None:
+    async with pool.acquire() as conn:
+        await audit.append(
+            conn,
+            audit.AuditEntry(actor=principal.username, role=principal.role, action=f"refused.{action}",
+                             entity_id=entity, detail={"status": err.status, "code": err.code, "message": err.message}),
+        )
+
+
+async def execute(
+    client: Client, pool: asyncpg.Pool, principal: Principal, workflow_id: str, update: str, arg: Any,
+    result_type: type, *, audit_name: str,
+) -> Any:
+    try:
+        return await client.get_workflow_handle(workflow_id).execute_update(update, arg, result_type=result_type)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        if isinstance(cause, ApplicationError):
+            err = ApiError(STATUS_OF_REFUSAL.get(cause.type or "", 409), cause.message)
+        else:
+            err = ApiError(409, "The action could not be completed.")
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise ApiError(503, "The case engine is not reachable; nothing was recorded. Try again.") from None
+        err = ApiError(409, "The case is closed; no further actions are possible.")
+    await audit_refusal(pool, principal, workflow_id, audit_name, err)
+    raise err

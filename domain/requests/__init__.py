@@ -1,0 +1,1 @@
+"""A disclosure request (情報公開請求 / 開示請求): commands, state, transitions, events, timers."""

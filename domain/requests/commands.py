@@ -1,0 +1,149 @@
+"""Staff commands on a request case: one dataclass per action of contract.md.
+
+They travel as Temporal update payloads, so dates are ISO strings and every
+field after ``actor`` has a default (old histories keep decoding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.actors import Actor
+
+
+@dataclass(frozen=True)
+class Command:
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class RequestCorrection(Command):
+    """補正依頼: the clock stops from the day after ``requested_on``."""
+
+    requested_on: str = ""
+    respond_by: str = ""
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class RecordCorrection(Command):
+    received_on: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Assign(Command):
+    department: str | None = None
+    reviewer: str | None = None
+
+
+@dataclass(frozen=True)
+class Extend(Command):
+    """期限延長 (or 特例延長 with ``large_volume``)."""
+
+    new_due: str | None = None
+    reason: str = ""
+    large_volume: bool = False
+    partial_due: str | None = None
+    remainder_due: str | None = None
+
+
+@dataclass(frozen=True)
+class ThirdPartyRef:
+    party_id: str
+    type: str = "individual"
+
+
+@dataclass(frozen=True)
+class ConsultThirdParty(Command):
+    """意見照会. The party's name and address live in the parties table, not here."""
+
+    party: ThirdPartyRef = field(default_factory=lambda: ThirdPartyRef(""))
+    respond_by: str | None = None
+    mandatory: bool = False
+
+
+@dataclass(frozen=True)
+class RecordThirdPartyOpinion(Command):
+    party_id: str = ""
+    received_on: str = ""
+    objects: bool = False
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Exemption:
+    clause: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    disclosure: str  # full | partial | withheld
+
+
+@dataclass(frozen=True)
+class DraftDecision(Command):
+    outcome: str = ""
+    non_disclosure_ground: str | None = None
+    exemptions: tuple[Exemption, ...] = ()
+    documents: tuple[Document, ...] = ()
+    reason_text: str = ""
+    disclosure_on: str | None = None
+
+
+@dataclass(frozen=True)
+class ReturnDraft(Command):
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ApproveDecision(Command):
+    decided_on: str | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class RecordNoticeDelivery(Command):
+    delivered_on: str = ""
+
+
+@dataclass(frozen=True)
+class RecordDisclosure(Command):
+    executed_on: str | None = None
+    method: str = "viewing"
+    pages: int = 0
+    fee_yen: int = 0
+
+
+@dataclass(frozen=True)
+class Withdraw(Command):
+    withdrawn_on: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Transfer(Command):
+    to_body: str = ""
+    transferred_on: str | None = None
+    reason: str = ""
+
+
+# action name (URL segment in contract.md) -> command class
+COMMANDS: dict[str, type[Command]] = {
+    "request-correction": RequestCorrection,
+    "record-correction": RecordCorrection,
+    "assign": Assign,
+    "extend": Extend,
+    "consult-third-party": ConsultThirdParty,
+    "record-third-party-opinion": RecordThirdPartyOpinion,
+    "draft-decision": DraftDecision,
+    "return-draft": ReturnDraft,
+    "approve-decision": ApproveDecision,
+    "record-notice-delivery": RecordNoticeDelivery,
+    "record-disclosure": RecordDisclosure,
+    "withdraw": Withdraw,
+    "transfer": Transfer,
+}
+ACTION_OF: dict[type[Command], str] = {cls: name for name, cls in COMMANDS.items()}

@@ -1,0 +1,443 @@
+"""Decide what a staff command means for a request case: refuse it, or name the events.
+
+``decide`` is pure and is called twice by the workflow: once in the update
+validator (a refusal leaves no trace) and once in the handler (to record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from domain import deadlines
+from domain.actors import Actor
+from domain.clock import jst_date
+from domain.clock import parse_date as _d
+from domain.errors import conflict, forbidden, invalid
+from domain.events import EventDraft, draft
+from domain.profile import CaseRules
+from domain.requests import commands as c
+from domain.requests import transitions as t
+from domain.requests.registration import due_dates
+from domain.requests.state import RequestCase
+
+OUTCOMES = ("full", "partial", "non_disclosure", "neither_confirm_nor_deny", "dismissed")
+GROUNDS = ("exempt", "not_held")
+DISCLOSURES = ("full", "partial", "withheld")
+
+Decider = Callable[[RequestCase, c.Command, datetime], list[EventDraft]]
+_DECIDERS: dict[type[c.Command], Decider] = {}
+
+
+def _decides(cls: type[c.Command]) -> Callable[[Decider], Decider]:
+    def register(fn: Decider) -> Decider:
+        _DECIDERS[cls] = fn
+        return fn
+
+    return register
+
+
+def check_authority(case: RequestCase, action: str, actor: Actor) -> None:
+    rule = t.TRANSITIONS[action]
+    if actor.role not in rule.roles:
+        raise forbidden(
+            f"{rule.label}は{_role(actor.role)}の権限ではできません。 / Role {actor.role} may not {action}."
+        )
+    if actor.role in t.DEPARTMENT_SCOPED and actor.department != case.department:
+        raise forbidden(f"他の課の案件です（{case.department}）。 / This case belongs to another department.")
+    if case.status not in rule.states:
+        label = t.STATUS_LABELS.get(case.status, case.status)
+        raise conflict(
+            f"{rule.label}は現在の状態（{label}）ではできません。 / "
+            f"{action} is not allowed while the case is {case.status}."
+        )
+
+
+def decide(case: RequestCase, cmd: c.Command, now: datetime) -> list[EventDraft]:
+    action = c.ACTION_OF[type(cmd)]
+    check_authority(case, action, cmd.actor)
+    return _DECIDERS[type(cmd)](case, cmd, now)
+
+
+def _role(role: str) -> str:
+    return {
+        "front_desk": "情報公開コーナー",
+        "reviewer": "担当課",
+        "approver": "決裁権者",
+        "records_officer": "情報公開係",
+        "council": "審査会",
+        "admin": "システム管理者",
+    }.get(role, role)
+
+
+def _rules(case: RequestCase) -> CaseRules:
+    return CaseRules(**{**case.rules, "extra_closures": tuple(case.rules.get("extra_closures", ()))})
+
+
+def _date(value: str | None, field: str, today: date, *, default_today: bool = True) -> date:
+    if not value:
+        if default_today:
+            return today
+        raise invalid(f"{field} は必須です。 / {field} is required.")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid(
+            f"{field} は YYYY-MM-DD で入力してください。 / {field} must be a date (YYYY-MM-DD)."
+        ) from None
+
+
+def _not_future(d: date, field: str, today: date) -> None:
+    if d > today:
+        raise invalid(f"{field} に未来の日付（{d}）は指定できません。 / {field} cannot be in the future.")
+
+
+def _required(text: str, field: str) -> None:
+    if not text or not text.strip():
+        raise invalid(f"{field} は必須です。 / {field} is required.")
+
+
+@_decides(c.RequestCorrection)
+def _request_correction(case: RequestCase, cmd: c.RequestCorrection, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    requested = _date(cmd.requested_on, "requested_on", today)
+    _not_future(requested, "requested_on", today)
+    respond_by = _date(cmd.respond_by, "respond_by", today, default_today=False)
+    if respond_by <= requested:
+        raise invalid("補正の期限は依頼日より後にしてください。 / respond_by must be after requested_on.")
+    _required(cmd.what, "what")
+    return [
+        draft(
+            "CorrectionRequested",
+            cmd.actor,
+            now,
+            requested_on=requested.isoformat(),
+            respond_by=respond_by.isoformat(),
+            what=cmd.what,
+        )
+    ]
+
+
+@_decides(c.RecordCorrection)
+def _record_correction(case: RequestCase, cmd: c.RecordCorrection, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    received = _date(cmd.received_on, "received_on", today)
+    _not_future(received, "received_on", today)
+    requested = _d(case.correction_requested_on)
+    assert requested is not None
+    try:
+        days = deadlines.correction_days(requested, received)
+    except deadlines.DeadlineError as exc:
+        raise invalid(str(exc)) from None
+    if case.extended:
+        new_due = _d(case.decision_due) + timedelta(days=days)
+        dues = due_dates(_rules(case), case.received_on, case.excluded_days + days, new_due.isoformat())
+    else:
+        dues = due_dates(_rules(case), case.received_on, case.excluded_days + days)
+    return [
+        draft(
+            "CorrectionReceived",
+            cmd.actor,
+            now,
+            received_on=received.isoformat(),
+            note=cmd.note,
+            excluded_days=days,
+            old_due=case.decision_due,
+            **dues,
+        )
+    ]
+
+
+@_decides(c.Assign)
+def _assign(case: RequestCase, cmd: c.Assign, now: datetime) -> list[EventDraft]:
+    if not cmd.department and not cmd.reviewer:
+        raise invalid("department か reviewer を指定してください。 / Give a department and/or a reviewer.")
+    if cmd.actor.role == "approver" and cmd.department and cmd.department != case.department:
+        raise forbidden(
+            "決裁権者は他の課へ移せません。 / An approver cannot move a case to another department."
+        )
+    return [
+        draft(
+            "ReviewerAssigned",
+            cmd.actor,
+            now,
+            department=cmd.department or case.department,
+            reviewer=cmd.reviewer,
+            old_department=case.department,
+        )
+    ]
+
+
+@_decides(c.Extend)
+def _extend(case: RequestCase, cmd: c.Extend, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    rules = _rules(case)
+    _required(cmd.reason, "reason")
+    limit = deadlines.extension_limit(
+        _d(case.received_on),
+        rules.extension_limit_days,
+        excluded_days=case.excluded_days,
+        count_first_day=rules.count_first_day,
+    ).value
+    remainder = None
+    if cmd.large_volume:  # 特例延長: part by the limit, the rest by a stated later date
+        new_due = _date(cmd.partial_due, "partial_due", today, default_today=False)
+        remainder = _date(cmd.remainder_due, "remainder_due", today, default_today=False)
+        if remainder <= new_due:
+            raise invalid(
+                "残りの決定期限は部分決定の期限より後にしてください。 / remainder_due must be after partial_due."
+            )
+    else:
+        new_due = _date(cmd.new_due, "new_due", today, default_today=False)
+    try:
+        deadlines.check_extension(
+            current_due=_d(case.decision_due),
+            new_due=new_due,
+            limit=limit,
+            today=today,
+            already_extended=case.extended,
+        )
+    except deadlines.DeadlineError as exc:
+        raise conflict(str(exc)) from None
+    dues = due_dates(rules, case.received_on, case.excluded_days, new_due.isoformat())
+    return [
+        draft(
+            "DeadlineExtended",
+            cmd.actor,
+            now,
+            old_due=case.decision_due,
+            reason=cmd.reason,
+            large_volume=cmd.large_volume,
+            remainder_due=remainder.isoformat() if remainder else None,
+            limit=limit.isoformat(),
+            **dues,
+        )
+    ]
+
+
+@_decides(c.ConsultThirdParty)
+def _consult(case: RequestCase, cmd: c.ConsultThirdParty, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    _required(cmd.party.party_id, "party")
+    if case.third_party(cmd.party.party_id):
+        raise conflict("この第三者にはすでに照会しています。 / This third party has already been consulted.")
+    default = today + timedelta(days=_rules(case).third_party_response_days)
+    respond_by = _date(cmd.respond_by, "respond_by", default)
+    if respond_by <= today:
+        raise invalid("回答期限は今日より後にしてください。 / respond_by must be after today.")
+    return [
+        draft(
+            "ThirdPartyConsulted",
+            cmd.actor,
+            now,
+            party_id=cmd.party.party_id,
+            party_type=cmd.party.type,
+            respond_by=respond_by.isoformat(),
+            mandatory=cmd.mandatory,
+        )
+    ]
+
+
+@_decides(c.RecordThirdPartyOpinion)
+def _opinion(case: RequestCase, cmd: c.RecordThirdPartyOpinion, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    party = case.third_party(cmd.party_id)
+    if party is None:
+        raise conflict("照会していない第三者です。 / No consultation with this party is on record.")
+    if party.responded_on:
+        raise conflict("この第三者の意見書は受付済みです。 / This party's opinion is already recorded.")
+    received = _date(cmd.received_on, "received_on", today)
+    _not_future(received, "received_on", today)
+    return [
+        draft(
+            "ThirdPartyOpinionRecorded",
+            cmd.actor,
+            now,
+            party_id=cmd.party_id,
+            received_on=received.isoformat(),
+            objects=cmd.objects,
+            summary=cmd.summary,
+        )
+    ]
+
+
+@_decides(c.DraftDecision)
+def _draft(case: RequestCase, cmd: c.DraftDecision, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    if cmd.outcome not in OUTCOMES:
+        raise invalid(f"outcome は {', '.join(OUTCOMES)} のいずれかです。 / Unknown outcome {cmd.outcome!r}.")
+    if case.status == t.AWAITING_CORRECTION:
+        if cmd.outcome != "dismissed" or not case.correction_lapsed:
+            raise conflict(
+                "補正待ちの間は、補正期限が過ぎた後の却下しか起案できません。 / While awaiting "
+                "correction, only a dismissal after the correction date has passed can be drafted."
+            )
+    if case.awaiting_opinions():
+        raise conflict("第三者の意見書の回答期限前です。 / Third-party opinions are still awaited.")
+    if cmd.outcome == "non_disclosure" and cmd.non_disclosure_ground not in GROUNDS:
+        raise invalid(
+            "非公開の理由（exempt / not_held）を指定してください。 / non_disclosure_ground is required."
+        )
+    needs_clause = cmd.outcome in ("partial", "neither_confirm_nor_deny") or (
+        cmd.outcome == "non_disclosure" and cmd.non_disclosure_ground == "exempt"
+    )
+    if needs_clause and not cmd.exemptions:
+        raise invalid(
+            "非公開とする条項と理由を記載してください。 / Exemption clauses with reasons are required."
+        )
+    for ex in cmd.exemptions:
+        _required(ex.clause, "exemptions.clause")
+        _required(ex.reason, "exemptions.reason")
+    if cmd.outcome != "full" and not needs_clause:
+        _required(cmd.reason_text, "reason_text")
+    for doc in cmd.documents:
+        if doc.disclosure not in DISCLOSURES:
+            raise invalid(f"documents.disclosure は {', '.join(DISCLOSURES)} のいずれかです。")
+    disclosure_on = None
+    if cmd.outcome in ("full", "partial"):
+        disclosure_on = _date(cmd.disclosure_on, "disclosure_on", today, default_today=False)
+        if disclosure_on < today:
+            raise invalid("公開実施日は今日以降にしてください。 / disclosure_on cannot be in the past.")
+    return [
+        draft(
+            "DecisionDrafted",
+            cmd.actor,
+            now,
+            outcome=cmd.outcome,
+            drafted_by=cmd.actor.username,
+            non_disclosure_ground=cmd.non_disclosure_ground if cmd.outcome == "non_disclosure" else None,
+            exemptions=[{"clause": e.clause, "reason": e.reason} for e in cmd.exemptions],
+            documents=[{"title": d.title, "disclosure": d.disclosure} for d in cmd.documents],
+            reason_text=cmd.reason_text,
+            disclosure_on=disclosure_on.isoformat() if disclosure_on else None,
+        )
+    ]
+
+
+@_decides(c.ReturnDraft)
+def _return(case: RequestCase, cmd: c.ReturnDraft, now: datetime) -> list[EventDraft]:
+    _required(cmd.comment, "comment")
+    return [draft("DraftReturned", cmd.actor, now, comment=cmd.comment)]
+
+
+@_decides(c.ApproveDecision)
+def _approve(case: RequestCase, cmd: c.ApproveDecision, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    assert case.draft is not None
+    if cmd.actor.username == case.draft.drafted_by:
+        raise forbidden(
+            "起案者は自分の決定案を決裁できません。 / The drafter cannot approve their own draft."
+        )
+    decided = _date(cmd.decided_on, "decided_on", today)
+    _not_future(decided, "decided_on", today)
+    if decided < _d(case.received_on):
+        raise invalid("決定日は受付日より前にできません。 / decided_on cannot be before received_on.")
+    rules = _rules(case)
+    earliest = None
+    if case.draft.outcome in ("full", "partial") and case.objecting_parties():
+        earliest = deadlines.third_party_earliest_disclosure(decided, rules.third_party_hold_days)
+        if case.draft.disclosure_on and _d(case.draft.disclosure_on) < earliest:
+            raise conflict(
+                f"第三者が反対しているため、公開実施日は {earliest} 以降にしてください（決定日と公開日の間に2週間以上）。 / "
+                f"A third party objected: disclosure cannot be before {earliest}."
+            )
+    window = deadlines.appeal_window_end(learned_on=decided, decided_on=decided, calendar=rules.calendar())
+    return [
+        draft(
+            "DecisionApproved",
+            cmd.actor,
+            now,
+            decided_on=decided.isoformat(),
+            approved_by=cmd.actor.username,
+            comment=cmd.comment,
+            outcome=case.draft.outcome,
+            earliest_disclosure_on=earliest.isoformat() if earliest else None,
+            appeal_window_ends=window.value.isoformat(),
+            report_to_council=case.draft.outcome == "neither_confirm_nor_deny"
+            and rules.report_ncnd_to_council,
+        )
+    ]
+
+
+@_decides(c.RecordNoticeDelivery)
+def _delivered(case: RequestCase, cmd: c.RecordNoticeDelivery, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    assert case.decision is not None and case.decision.decided_on
+    delivered = _date(cmd.delivered_on, "delivered_on", today)
+    _not_future(delivered, "delivered_on", today)
+    decided = _d(case.decision.decided_on)
+    if delivered < decided:
+        raise invalid("到達日は決定日より前にできません。 / delivered_on cannot be before the decision.")
+    window = deadlines.appeal_window_end(
+        learned_on=delivered, decided_on=decided, calendar=_rules(case).calendar()
+    )
+    return [
+        draft(
+            "NoticeDelivered",
+            cmd.actor,
+            now,
+            delivered_on=delivered.isoformat(),
+            appeal_window_ends=window.value.isoformat(),
+            appeal_window=window.to_dict()["explanation"],
+        )
+    ]
+
+
+@_decides(c.RecordDisclosure)
+def _disclosure(case: RequestCase, cmd: c.RecordDisclosure, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    if not case.discloses_anything():
+        raise conflict("この決定には公開する文書がありません。 / This decision discloses nothing.")
+    assert case.decision is not None
+    executed = _date(cmd.executed_on, "executed_on", today)
+    _not_future(executed, "executed_on", today)
+    earliest = _d(case.decision.earliest_disclosure_on)
+    if earliest and executed < earliest:
+        raise conflict(
+            f"第三者が反対意見を出しているため、{earliest} より前には公開できません。 / "
+            f"A third party objected: disclosure is held until {earliest}."
+        )
+    if cmd.method not in ("viewing", "copy", "electronic"):
+        raise invalid("method は viewing, copy, electronic のいずれかです。")
+    if cmd.pages < 0 or cmd.fee_yen < 0:
+        raise invalid("pages と fee_yen は0以上です。 / pages and fee_yen cannot be negative.")
+    events = [
+        draft(
+            "Disclosed",
+            cmd.actor,
+            now,
+            executed_on=executed.isoformat(),
+            method=cmd.method,
+            pages=cmd.pages,
+            fee_yen=cmd.fee_yen,
+        )
+    ]
+    if case.appeal_window_closed:
+        events.append(draft("CaseClosed", cmd.actor, now, reason="final"))
+    return events
+
+
+@_decides(c.Withdraw)
+def _withdraw(case: RequestCase, cmd: c.Withdraw, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    on = _date(cmd.withdrawn_on, "withdrawn_on", today)
+    _not_future(on, "withdrawn_on", today)
+    return [draft("RequestWithdrawn", cmd.actor, now, withdrawn_on=on.isoformat(), reason=cmd.reason)]
+
+
+@_decides(c.Transfer)
+def _transfer(case: RequestCase, cmd: c.Transfer, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    _required(cmd.to_body, "to_body")
+    on = _date(cmd.transferred_on, "transferred_on", today)
+    _not_future(on, "transferred_on", today)
+    return [
+        draft(
+            "RequestTransferred",
+            cmd.actor,
+            now,
+            to_body=cmd.to_body,
+            transferred_on=on.isoformat(),
+            reason=cmd.reason,
+        )
+    ]

@@ -1,0 +1,45 @@
+"""Which notices a request event calls for (domain.md, Notices), and to whom."""
+
+from __future__ import annotations
+
+from domain.events import EventDraft, NoticeRequest
+from domain.requests.state import RequestCase
+
+DECISION_NOTICE = {
+    "full": "decision_full",
+    "partial": "decision_partial",
+    "non_disclosure": "decision_non_disclosure",
+    "neither_confirm_nor_deny": "decision_ncnd",
+    "dismissed": "decision_dismissed",
+}
+
+
+def notices_for(case: RequestCase, event: EventDraft, version: int) -> list[NoticeRequest]:
+    """``case`` is the state after ``event`` was applied."""
+    kind = event.type
+    d = event.data
+    req = case.case_id
+    if kind == "RequestReceived":
+        return [NoticeRequest(req, "receipt", version)]
+    if case.kind != "public_records":
+        # APPI (個人情報保護法) requests use their own statutory forms, not yet templated:
+        # staff issue those outside Kaiji for now (docs/decisions.md).
+        return []
+    if kind == "CorrectionRequested":
+        return [NoticeRequest(req, "correction_request", version)]
+    if kind == "DeadlineExtended":
+        return [NoticeRequest(req, "large_volume_extension" if d.get("large_volume") else "extension", version)]
+    if kind == "RequestTransferred":
+        return [NoticeRequest(req, "transfer", version)]
+    if kind == "ThirdPartyConsulted":
+        return [NoticeRequest(req, "third_party_opinion_request", version, d["party_id"])]
+    if kind == "DecisionApproved":
+        out = [NoticeRequest(req, DECISION_NOTICE[d["outcome"]], version)]
+        if d.get("earliest_disclosure_on"):
+            # 反対意見書を提出した第三者へ、公開決定と公開実施日を直ちに通知する
+            out += [
+                NoticeRequest(req, "third_party_disclosure_notice", version, p.party_id)
+                for p in case.objecting_parties()
+            ]
+        return out
+    return []

@@ -1,0 +1,86 @@
+"""Receipt of a request (受付): the first event of every request stream."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from domain import deadlines
+from domain.actors import Actor
+from domain.clock import jst_date
+from domain.clock import parse_date as _d
+from domain.errors import invalid
+from domain.events import EventDraft, draft
+from domain.profile import CaseRules
+
+KINDS = ("public_records", "personal_info_disclosure", "personal_info_correction", "personal_info_suspension")
+CHANNELS = ("counter", "mail", "fax", "online")
+METHODS = ("viewing", "copy", "electronic")
+
+
+@dataclass(frozen=True)
+class RegisterRequest:
+    """Workflow input. Personal data stays in the parties table: only its id travels."""
+
+    case_id: str
+    kind: str
+    received_on: str
+    channel: str
+    subject: str
+    department: str
+    preferred_method: str
+    requester_party_id: str
+    requester_type: str
+    actor: Actor
+    rules: CaseRules
+    entered_at: datetime
+
+
+def due_dates(rules: CaseRules, received_on: str, excluded_days: int, extended_to: str | None = None) -> dict:
+    """decision_due / work_due with their explanation, as event data."""
+    calendar = rules.calendar()
+    due = deadlines.decision_due(
+        _d(received_on),
+        rules.period_days,
+        excluded_days=excluded_days,
+        extended_to=_d(extended_to) if extended_to else None,
+        count_first_day=rules.count_first_day,
+        basis=rules.basis or "情報公開条例",
+    )
+    work = deadlines.work_due(due, calendar)
+    return {
+        "decision_due": due.value.isoformat(),
+        "work_due": work.value.isoformat(),
+        "due_warning": work.warning,
+        "due_explanation": {
+            "decision_due": due.to_dict()["explanation"],
+            "work_due": work.to_dict()["explanation"],
+        },
+    }
+
+
+def receive(inp: RegisterRequest) -> list[EventDraft]:
+    if inp.kind not in KINDS:
+        raise invalid(f"unknown request kind {inp.kind!r}")
+    received = _d(inp.received_on)
+    if received > jst_date(inp.entered_at):
+        raise invalid("受付日は未来の日付にできません。 / received_on cannot be in the future.")
+    return [
+        draft(
+            "RequestReceived",
+            inp.actor,
+            inp.entered_at,
+            case_id=inp.case_id,
+            kind=inp.kind,
+            received_on=inp.received_on,
+            channel=inp.channel,
+            subject=inp.subject,
+            department=inp.department,
+            preferred_method=inp.preferred_method,
+            requester_party_id=inp.requester_party_id,
+            requester_type=inp.requester_type,
+            rules=asdict(inp.rules),
+            entered_at=inp.entered_at.isoformat(),
+            **due_dates(inp.rules, inp.received_on, 0),
+        )
+    ]

@@ -1,0 +1,96 @@
+"""Kaiji settings: every knob is a ``KAIJI_*`` environment variable.
+
+pydantic-settings validates on start-up, so a bad value stops the process with
+the variable named instead of failing later in the middle of a case.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(SystemExit):
+    """Raised (exits) with a message naming the bad ``KAIJI_*`` variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KAIJI_", extra="ignore", frozen=True)
+
+    # External services (production). When unset, `kaiji up` embeds them.
+    database_url: str | None = None
+    temporal_address: str | None = None
+    temporal_namespace: str = "default"
+    task_queue: str = "kaiji"
+
+    data_dir: Path = Path(".kaiji")
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(8000, ge=1, le=65535)
+    temporal_port: int = Field(7233, ge=1, le=65535)
+    temporal_ui_port: int = Field(8233, ge=1, le=65535)
+    pg_port: int = Field(5433, ge=1, le=65535)
+
+    profile: str = "koganei"
+    encryption_keys: str | None = None
+    # Keyed-hash secret for searching by requester name (kept apart from the rotating keys).
+    search_key: str | None = None
+    # Secret for signing bearer tokens; `kaiji up` generates one under data_dir.
+    token_secret: str | None = None
+    token_ttl_seconds: int = Field(3600, ge=60, le=86400)
+    log_level: str = "info"
+    log_format: str = "auto"  # auto | json | console
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        v = v.lower()
+        if v not in {"debug", "info", "warning", "error"}:
+            raise ValueError("must be one of debug, info, warning, error")
+        return v
+
+    @field_validator("log_format")
+    @classmethod
+    def _format(cls, v: str) -> str:
+        if v not in {"auto", "json", "console"}:
+            raise ValueError("must be one of auto, json, console")
+        return v
+
+    @field_validator("database_url")
+    @classmethod
+    def _dsn(cls, v: str | None) -> str | None:
+        if v and not v.startswith(("postgres://", "postgresql://")):
+            raise ValueError("must start with postgresql://")
+        return v or None
+
+    @property
+    def embedded(self) -> bool:
+        """True when `kaiji up` must start PostgreSQL and Temporal itself."""
+        return not (self.database_url and self.temporal_address)
+
+    @cached_property
+    def data_path(self) -> Path:
+        return self.data_dir.expanduser().resolve()
+
+    def embedded_database_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.pg_port}/kaiji"
+
+    def effective_database_url(self) -> str:
+        return self.database_url or self.embedded_database_url()
+
+    def effective_temporal_address(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; exit with a clear message on a bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"])
+            lines.append(f"  KAIJI_{field.upper()}: {err['msg']}")
+        raise SettingsError("Invalid Kaiji settings:\n" + "\n".join(lines)) from None

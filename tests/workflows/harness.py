@@ -1,0 +1,57 @@
+"""Run RequestWorkflow with the real activities against a real (per-test) database."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.events import EventActivities
+from activities.notice_activity import NoticeActivities
+from domain.actors import Actor
+from domain.profile import load_profile
+from domain.requests.registration import RegisterRequest
+from kaiji.secrets import Secrets
+from kaiji.security.fields import SearchKey
+from kaiji.security.keys import KeyRing
+from store.db import create_pool
+from store.parties import PartyVault
+from worker import WORKFLOWS
+
+PROFILE = load_profile("koganei")
+FRONT = Actor("madoguchi", "front_desk")
+REVIEWER = Actor("shinsa", "reviewer", "toshi")
+APPROVER = Actor("kacho", "approver", "toshi")
+OFFICER = Actor("johokokai", "records_officer")
+
+
+def secrets_for(keyring: KeyRing) -> Secrets:
+    return Secrets(keyring=keyring, search_key=SearchKey(b"s" * 32), token_key=b"t" * 32)
+
+
+@asynccontextmanager
+async def running_worker(client: Client, database_url: str, keyring: KeyRing):
+    pool = await create_pool(database_url, max_size=5)
+    secrets = secrets_for(keyring)
+    queue = "test-" + uuid.uuid4().hex[:8]
+    events = EventActivities(pool)
+    notices = NoticeActivities(pool, secrets, PROFILE)
+    async with Worker(client, task_queue=queue, workflows=WORKFLOWS,
+                      activities=[events.record_events, notices.issue_notice]):
+        yield queue, pool, PartyVault(secrets.cipher, secrets.search_key)
+    await pool.close()
+
+
+async def register_input(pool, vault: PartyVault, case_id: str, received_on: str, *,
+                         kind: str = "public_records", entered_at: datetime | None = None) -> RegisterRequest:
+    async with pool.acquire() as conn:
+        party = await vault.add(conn, party_role="requester", party_type="individual", name="山田 太郎",
+                                address="小金井市本町6-6-3", case_id=case_id)
+    return RegisterRequest(
+        case_id=case_id, kind=kind, received_on=received_on, channel="counter", subject="道路補修工事の契約書",
+        department="toshi", preferred_method="copy", requester_party_id=party, requester_type="individual",
+        actor=FRONT, rules=PROFILE.case_rules(kind), entered_at=entered_at or datetime.now(timezone.utc),
+    )

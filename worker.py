@@ -1,0 +1,62 @@
+"""The Temporal worker: every workflow and activity of Kaiji, with the encrypting data converter."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.events import EventActivities
+from activities.notice_activity import NoticeActivities
+from domain.profile import Profile, load_profile
+from kaiji.logs import configure_logging, get_logger
+from kaiji.secrets import Secrets, load_secrets
+from kaiji.settings import Settings, load_settings
+from kaiji.temporal import connect_client
+from store.db import create_pool
+from workflows.request import RequestWorkflow
+
+WORKFLOWS = [RequestWorkflow]
+
+
+def build_worker(
+    client: Client, pool: asyncpg.Pool, settings: Settings, secrets: Secrets, profile: Profile,
+    *, task_queue: str | None = None,
+) -> Worker:
+    events = EventActivities(pool)
+    notices = NoticeActivities(pool, secrets, profile)
+    return Worker(
+        client,
+        task_queue=task_queue or settings.task_queue,
+        workflows=WORKFLOWS,
+        activities=[events.record_events, notices.issue_notice],
+        max_cached_workflows=2000,
+    )
+
+
+async def run_worker(settings: Settings | None = None) -> None:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    log = get_logger("kaiji.worker")
+    profile = load_profile(settings.profile)
+    secrets = load_secrets(settings)
+    pool = await create_pool(settings.effective_database_url())
+    client = await connect_client(settings, secrets)
+    worker = build_worker(client, pool, settings, secrets, profile)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker started", task_queue=settings.task_queue)
+    async with worker:
+        await stop.wait()
+        log.info("worker stopping: finishing in-flight tasks")
+    await pool.close()
+    log.info("worker stopped")
+
+
+if __name__ == "__main__":
+    asyncio.run(run_worker())

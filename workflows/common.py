@@ -1,0 +1,42 @@
+"""What every case workflow shares: recording events, refusals, timeouts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.errors import Refusal
+    from domain.events import EventDraft, NoticeIssued, NoticeRequest, RecordInput, RecordResult
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+NOTICE_TIMEOUT = timedelta(minutes=2)
+RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1), non_retryable_error_types=["EventVersionConflict"])
+
+
+def refusal_error(exc: Refusal) -> ApplicationError:
+    """A business refusal travels to the API as an ApplicationError whose type is the HTTP-ish code."""
+    return ApplicationError(exc.message, type=exc.code, non_retryable=True)
+
+
+async def record(stream_id: str, expected_version: int, events: list[EventDraft], action: str) -> RecordResult:
+    return await workflow.execute_activity(
+        "record_events",
+        RecordInput(stream_id=stream_id, expected_version=expected_version, events=events, action=action),
+        result_type=RecordResult,
+        start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=RETRY,
+    )
+
+
+async def issue_notice(request: NoticeRequest) -> NoticeIssued:
+    return await workflow.execute_activity(
+        "issue_notice",
+        request,
+        result_type=NoticeIssued,
+        start_to_close_timeout=NOTICE_TIMEOUT,
+        retry_policy=RETRY,
+    )

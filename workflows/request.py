@@ -1,0 +1,221 @@
+"""RequestWorkflow: one disclosure request from receipt to its final closure.
+
+Workflow id = case id (``R-2025-00017``). Staff actions are Updates whose
+validators ask the domain (nothing is recorded on a refusal); deadlines are
+durable timers derived from the case state (domain.requests.timers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain.clock import start_of_day
+    from domain.errors import Refusal
+    from domain.events import EventDraft
+    from domain.requests import commands as c
+    from domain.requests.decide import decide
+    from domain.requests.evolve import evolve
+    from domain.requests.notices import notices_for
+    from domain.requests.registration import RegisterRequest, receive
+    from domain.requests.state import RequestCase
+    from domain.requests.timers import fire, fires_at, next_timer
+    from workflows.common import issue_notice, record, refusal_error
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    case_id: str
+    status: str
+    version: int
+
+
+@workflow.defn(name="RequestCase")
+class RequestWorkflow:
+    def __init__(self) -> None:
+        self.case = RequestCase()
+        self._changes = 0
+        self._lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, inp: RegisterRequest) -> str:
+        try:
+            events = receive(inp)
+        except Refusal as exc:
+            raise refusal_error(exc) from None
+        await self._record(events, "request.register")
+        while not self.case.closed:
+            await self._sleep_until_change_or_timer()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.case.closed_reason or ""
+
+    async def _sleep_until_change_or_timer(self) -> None:
+        timer = next_timer(self.case)
+        seen = self._changes
+        if timer is not None:
+            delay = (start_of_day(fires_at(timer)) - workflow.now()).total_seconds()
+            if delay > 0:
+                try:
+                    await workflow.wait_condition(lambda: self._changes != seen, timeout=delay)
+                    return
+                except TimeoutError:
+                    pass
+            async with self._lock:
+                events = fire(self.case, timer, workflow.now())
+                if events:
+                    await self._record_locked(events, f"timer.{timer.kind}")
+            return
+        await workflow.wait_condition(lambda: self._changes != seen)
+
+    async def _record(self, events: list[EventDraft], action: str) -> None:
+        async with self._lock:
+            await self._record_locked(events, action)
+
+    async def _record_locked(self, events: list[EventDraft], action: str) -> None:
+        start = self.case.version
+        await record(self.case.case_id or events[0].data["case_id"], start, events, action)
+        notices = []
+        for offset, event in enumerate(events, start=1):
+            evolve(self.case, event.type, event.data)
+            notices += notices_for(self.case, event, start + offset)
+        self._changes += 1
+        for notice in notices:
+            await issue_notice(notice)
+
+    async def _act(self, cmd: c.Command) -> ActionResult:
+        async with self._lock:
+            try:
+                events = decide(self.case, cmd, workflow.now())
+            except Refusal as exc:  # the state moved between validation and handling
+                raise refusal_error(exc) from None
+            await self._record_locked(events, f"request.{c.ACTION_OF[type(cmd)]}")
+        return self.result()
+
+    def _check(self, cmd: c.Command) -> None:
+        try:
+            decide(self.case, cmd, workflow.now())
+        except Refusal as exc:
+            raise refusal_error(exc) from None
+
+    def result(self) -> ActionResult:
+        return ActionResult(self.case.case_id, self.case.status, self.case.version)
+
+    @workflow.update(name="registered")
+    async def registered(self) -> ActionResult:
+        """Returns once the receipt is recorded (used with update-with-start)."""
+        await workflow.wait_condition(lambda: self.case.version > 0)
+        return self.result()
+
+    @workflow.query(name="state")
+    def state(self) -> dict[str, Any]:
+        return asdict(self.case)
+
+    # --- staff actions (contract.md): one Update each, validated by the domain ---
+
+    @workflow.update(name="request-correction")
+    async def request_correction(self, cmd: c.RequestCorrection) -> ActionResult:
+        return await self._act(cmd)
+
+    @request_correction.validator
+    def _v_request_correction(self, cmd: c.RequestCorrection) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="record-correction")
+    async def record_correction(self, cmd: c.RecordCorrection) -> ActionResult:
+        return await self._act(cmd)
+
+    @record_correction.validator
+    def _v_record_correction(self, cmd: c.RecordCorrection) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="assign")
+    async def assign(self, cmd: c.Assign) -> ActionResult:
+        return await self._act(cmd)
+
+    @assign.validator
+    def _v_assign(self, cmd: c.Assign) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="extend")
+    async def extend(self, cmd: c.Extend) -> ActionResult:
+        return await self._act(cmd)
+
+    @extend.validator
+    def _v_extend(self, cmd: c.Extend) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="consult-third-party")
+    async def consult_third_party(self, cmd: c.ConsultThirdParty) -> ActionResult:
+        return await self._act(cmd)
+
+    @consult_third_party.validator
+    def _v_consult_third_party(self, cmd: c.ConsultThirdParty) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="record-third-party-opinion")
+    async def record_third_party_opinion(self, cmd: c.RecordThirdPartyOpinion) -> ActionResult:
+        return await self._act(cmd)
+
+    @record_third_party_opinion.validator
+    def _v_record_third_party_opinion(self, cmd: c.RecordThirdPartyOpinion) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="draft-decision")
+    async def draft_decision(self, cmd: c.DraftDecision) -> ActionResult:
+        return await self._act(cmd)
+
+    @draft_decision.validator
+    def _v_draft_decision(self, cmd: c.DraftDecision) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="return-draft")
+    async def return_draft(self, cmd: c.ReturnDraft) -> ActionResult:
+        return await self._act(cmd)
+
+    @return_draft.validator
+    def _v_return_draft(self, cmd: c.ReturnDraft) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="approve-decision")
+    async def approve_decision(self, cmd: c.ApproveDecision) -> ActionResult:
+        return await self._act(cmd)
+
+    @approve_decision.validator
+    def _v_approve_decision(self, cmd: c.ApproveDecision) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="record-notice-delivery")
+    async def record_notice_delivery(self, cmd: c.RecordNoticeDelivery) -> ActionResult:
+        return await self._act(cmd)
+
+    @record_notice_delivery.validator
+    def _v_record_notice_delivery(self, cmd: c.RecordNoticeDelivery) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="record-disclosure")
+    async def record_disclosure(self, cmd: c.RecordDisclosure) -> ActionResult:
+        return await self._act(cmd)
+
+    @record_disclosure.validator
+    def _v_record_disclosure(self, cmd: c.RecordDisclosure) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="withdraw")
+    async def withdraw(self, cmd: c.Withdraw) -> ActionResult:
+        return await self._act(cmd)
+
+    @withdraw.validator
+    def _v_withdraw(self, cmd: c.Withdraw) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="transfer")
+    async def transfer(self, cmd: c.Transfer) -> ActionResult:
+        return await self._act(cmd)
+
+    @transfer.validator
+    def _v_transfer(self, cmd: c.Transfer) -> None:
+        self._check(cmd)
