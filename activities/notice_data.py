@@ -84,6 +84,10 @@ def _decision(notice_type: str, case: dict[str, Any], decision: dict[str, Any], 
         out["disclosure"] = {"on": decision["disclosure_on"], "time": VIEWING_TIME, "place": VIEWING_PLACE,
                              "method": _METHOD.get(case.get("preferred_method", ""), "viewing"),
                              "fee_note": f"写しの交付は1枚{fee}円（単色）"}
+    if decision["outcome"] == "neither_confirm_nor_deny" and not out["reason_text"]:
+        # 存否応答拒否: the reason is that answering would itself reveal the exempt information.
+        out["reason_text"] = "本件請求に係る公文書の存否を答えるだけで、" + "、".join(
+            e["label"] for e in exemptions) + "を明らかにすることとなるため。"
     if decision["outcome"] == "non_disclosure":
         out["non_disclosure_ground"] = decision.get("non_disclosure_ground") or "exempt"
     if notice_type != "decision_full":

@@ -5,10 +5,11 @@ A refusal changes nothing in the case; it leaves exactly one audit line.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -16,6 +17,7 @@ from api.auth import Principal
 from api.errors import ApiError
 from store import audit
 
+UPDATE_TIMEOUT = timedelta(seconds=30)
 STATUS_OF_REFUSAL = {"conflict": 409, "forbidden": 403, "invalid": 422}
 
 
@@ -33,13 +35,18 @@ async def execute(
     result_type: type, *, audit_name: str,
 ) -> Any:
     try:
-        return await client.get_workflow_handle(workflow_id).execute_update(update, arg, result_type=result_type)
+        return await client.get_workflow_handle(workflow_id).execute_update(
+            update, arg, result_type=result_type, rpc_timeout=UPDATE_TIMEOUT
+        )
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError):
             err = ApiError(STATUS_OF_REFUSAL.get(cause.type or "", 409), cause.message)
         else:
             err = ApiError(409, "The action could not be completed.")
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        raise ApiError(503, "The case engine did not answer in time; the action may still be applied. "
+                            "Reload the case before trying again.") from None
     except RPCError as exc:
         if exc.status != RPCStatusCode.NOT_FOUND:
             raise ApiError(503, "The case engine is not reachable; nothing was recorded. Try again.") from None

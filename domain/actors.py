@@ -1,6 +1,5 @@
 """Who acts: the staff roles of contract.md and the actor carried by every command."""
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 

@@ -1,6 +1,5 @@
 """An event as the workflow drafts it: a past-tense fact with who, when and what."""
 
-from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime

@@ -13,7 +13,6 @@ recorded two ways, both reported by :meth:`Profile.confirm_items`:
 through Temporal (no pydantic in workflow payloads).
 """
 
-from __future__ import annotations
 
 import re
 import tomllib
@@ -73,7 +72,7 @@ class RequestKindRule(_Model):
     confirm: bool = False
 
     @model_validator(mode="after")
-    def _limit_covers_period(self) -> RequestKindRule:
+    def _limit_covers_period(self) -> "RequestKindRule":
         if self.extension_limit_days < self.period_days:
             raise ValueError(
                 f"extension_limit_days ({self.extension_limit_days}) must be >= period_days ({self.period_days})"
@@ -140,7 +139,7 @@ class CaseRules:
     extra_closures: tuple[str, ...] = ()  # ISO dates
     basis: str = ""
 
-    def calendar(self) -> BusinessCalendar:
+    def calendar(self) -> "BusinessCalendar":
         return BusinessCalendar(tuple(date.fromisoformat(d) for d in self.extra_closures))
 
 
@@ -171,7 +170,7 @@ class Profile(_Model):
         return _unique(v, "code")
 
     @model_validator(mode="after")
-    def _cross_references(self) -> Profile:
+    def _cross_references(self) -> "Profile":
         bodies = {b.code for b in self.implementing_bodies}
         for i, dept in enumerate(self.departments):
             if dept.body not in bodies:
@@ -196,10 +195,10 @@ class Profile(_Model):
 
     # --- lookups ---------------------------------------------------------------
 
-    def calendar(self) -> BusinessCalendar:
+    def calendar(self) -> "BusinessCalendar":
         return BusinessCalendar(self.extra_closures)
 
-    def kind(self, kind: str) -> RequestKindRule:
+    def kind(self, kind: str) -> "RequestKindRule":
         try:
             return self.request_kinds[kind]
         except KeyError:
@@ -208,10 +207,10 @@ class Profile(_Model):
                 f"profile {self.name!r} has no request kind {kind!r} (known: {known})"
             ) from None
 
-    def exemption(self, code: str) -> Exemption | None:
+    def exemption(self, code: str) -> "Exemption | None":
         return next((e for e in self.exemptions if e.code == code), None)
 
-    def department(self, code: str) -> Department | None:
+    def department(self, code: str) -> "Department | None":
         return next((d for d in self.departments if d.code == code), None)
 
     def quorum(self) -> int:
@@ -229,7 +228,7 @@ class Profile(_Model):
         items += ["council"] if self.council.confirm else []
         return tuple(items)
 
-    def case_rules(self, kind: str) -> CaseRules:
+    def case_rules(self, kind: str) -> "CaseRules":
         rule = self.kind(kind)
         return CaseRules(
             kind=kind,
@@ -284,7 +283,7 @@ def _format(label: str, err: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_profile(name_or_path: str) -> Profile:
+def load_profile(name_or_path: str) -> "Profile":
     """Load and validate a profile by bare name (``"koganei"``) or by file path.
 
     Raises :class:`ProfileError` naming the file and the dotted field path.

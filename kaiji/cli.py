@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from typing import Annotated
 
@@ -46,6 +47,8 @@ def up(demo: Annotated[bool, typer.Option(help="create demo users and cases")] =
     from kaiji.up import PortInUse, StartupFailed, run_until_stopped, start_stack
 
     settings = _settings()
+    # SIGTERM while starting or seeding: unwind like Ctrl-C so the started children are stopped too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         stack = asyncio.run(start_stack(settings, reset=reset))
     except (PortInUse, StartupFailed) as exc:
@@ -60,7 +63,16 @@ def up(demo: Annotated[bool, typer.Option(help="create demo users and cases")] =
     if demo:
         from kaiji.demo import seed
 
-        users = asyncio.run(seed(settings, stack.api_url))
+        try:
+            users = asyncio.run(seed(settings, stack.api_url))
+        except BaseException as exc:  # stop the stack we just started; never leave it running headless
+            stack.supervisor.stop_all()
+            if isinstance(exc, KeyboardInterrupt):
+                raise typer.Exit(130) from None
+            detail = getattr(getattr(exc, "response", None), "text", "")
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            typer.echo(f"kaiji up: creating the demo data failed: {first} {detail}".rstrip(), err=True)
+            raise typer.Exit(1) from None
         lines.append("  Demo users (username / password / role / department):")
         lines += [f"    {u.username:<10} {u.password:<22} {u.role:<16} {u.department or ''}" for u in users]
     lines.append("Press Ctrl-C to stop.")

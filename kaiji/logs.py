@@ -91,7 +91,7 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("temporalio.bridge", "asyncio"):
+    for noisy in ("temporalio.bridge", "asyncio", "fontTools", "fpdf", "httpx"):
         logging.getLogger(noisy).setLevel("WARNING")
 
 

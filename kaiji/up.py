@@ -70,10 +70,10 @@ def _check_ports(settings: Settings) -> None:
 
 async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
     data = settings.data_path
+    _check_ports(settings)  # before --reset: a busy port (maybe a running stack) must not cost the data
     if reset and data.exists():
         shutil.rmtree(data)
     data.mkdir(parents=True, exist_ok=True)
-    _check_ports(settings)
     sup = Supervisor(log_dir=data / "logs")
     env = dict(os.environ)
     try:

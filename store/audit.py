@@ -48,13 +48,15 @@ def entry_hash(
 async def append(conn: asyncpg.Connection, entry: AuditEntry, *, at: datetime | None = None) -> int:
     """Append one entry; returns its seq. Runs in the caller's transaction if there is one."""
     async with conn.transaction():
+        # Hash the detail as jsonb will store it (1e20 -> 100000000000000000000, -0.0 -> 0.0):
+        # verify() recomputes from the stored value, so an honest entry must not look tampered.
+        detail = await conn.fetchval("select $1::jsonb", entry.detail or {})
         await conn.execute("select pg_advisory_xact_lock($1)", _CHAIN_LOCK)
         head = await conn.fetchrow("select seq, hash from audit_log order by seq desc limit 1")
         seq = (head["seq"] if head else 0) + 1
         prev = head["hash"] if head else GENESIS
         # Microsecond UTC instant: what PostgreSQL stores is exactly what we hashed.
         when = (at or datetime.now(UTC)).astimezone(UTC)
-        detail = entry.detail or {}
         digest = entry_hash(
             prev, seq=seq, at=when, actor=entry.actor, role=entry.role, action=entry.action,
             entity_id=entry.entity_id, detail=detail,

@@ -88,6 +88,9 @@ async def append(
     Returns only the events written now: an identical re-append returns ``[]``.
     """
     written: list[StoredEvent] = []
+    if expected_version > 0 and events:
+        # Checked before writing, so a refused append leaves no row behind.
+        await _require_predecessor(conn, stream_id, expected_version + 1)
     for offset, event in enumerate(events, start=1):
         version = expected_version + offset
         digest = event.payload_hash()
@@ -108,8 +111,6 @@ async def append(
             digest,
         )
         if row is not None:
-            if version > 1 and offset == 1:
-                await _require_predecessor(conn, stream_id, version)
             written.append(StoredEvent.from_row(row))
             continue
         stored = await conn.fetchval(

@@ -5,18 +5,19 @@ validators ask the domain (nothing is recorded on a refusal); deadlines are
 durable timers derived from the case state (domain.requests.timers).
 """
 
-from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from domain.actors import SYSTEM_ACTOR
     from domain.clock import start_of_day
     from domain.errors import Refusal
-    from domain.events import EventDraft
+    from domain.events import EventDraft, draft
     from domain.requests import commands as c
     from domain.requests.decide import decide
     from domain.requests.evolve import evolve
@@ -40,6 +41,7 @@ class RequestWorkflow:
         self.case = RequestCase()
         self._changes = 0
         self._lock = asyncio.Lock()
+        self._registered = False  # receipt recorded and its notice issued
 
     @workflow.run
     async def run(self, inp: RegisterRequest) -> str:
@@ -48,6 +50,7 @@ class RequestWorkflow:
         except Refusal as exc:
             raise refusal_error(exc) from None
         await self._record(events, "request.register")
+        self._registered = True
         while not self.case.closed:
             await self._sleep_until_change_or_timer()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -83,8 +86,18 @@ class RequestWorkflow:
             evolve(self.case, event.type, event.data)
             notices += notices_for(self.case, event, start + offset)
         self._changes += 1
+        failed = []
         for notice in notices:
-            await issue_notice(notice)
+            try:
+                await issue_notice(notice)
+            except ActivityError as exc:
+                # The decision stands; a notice that cannot be rendered is flagged for staff, not lost.
+                failed.append(draft("NoticeFailed", SYSTEM_ACTOR, workflow.now(), notice_type=notice.notice_type,
+                                    cause_version=notice.cause_version, error=str(exc.cause or exc)))
+        if failed:
+            await record(self.case.case_id, self.case.version, failed, "notice.failed")
+            for event in failed:
+                evolve(self.case, event.type, event.data)
 
     async def _act(self, cmd: c.Command) -> ActionResult:
         async with self._lock:
@@ -106,8 +119,8 @@ class RequestWorkflow:
 
     @workflow.update(name="registered")
     async def registered(self) -> ActionResult:
-        """Returns once the receipt is recorded (used with update-with-start)."""
-        await workflow.wait_condition(lambda: self.case.version > 0)
+        """Returns once the receipt is recorded and its 受付票 issued (used with update-with-start)."""
+        await workflow.wait_condition(lambda: self._registered)
         return self.result()
 
     @workflow.query(name="state")

@@ -153,7 +153,8 @@ async def get_events(case_id: str, principal: Principal = Depends(staff), st: Ap
 
 def _command(action: str, body: Body, principal: Principal, extra: dict[str, Any]) -> c.Command:
     cls = c.COMMANDS[action]
-    data = {**body.model_dump(mode="json"), **extra}
+    # Unset optional values fall back to the command's defaults (e.g. "today").
+    data = {**body.model_dump(mode="json", exclude_none=True), **extra}
     if "exemptions" in data:
         data["exemptions"] = tuple(c.Exemption(**e) for e in data["exemptions"])
     if "documents" in data:

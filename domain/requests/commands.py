@@ -4,7 +4,6 @@ They travel as Temporal update payloads, so dates are ISO strings and every
 field after ``actor`` has a default (old histories keep decoding).
 """
 
-from __future__ import annotations
 
 from dataclasses import dataclass, field
 

@@ -1,6 +1,5 @@
 """Receipt of a request (受付): the first event of every request stream."""
 
-from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime

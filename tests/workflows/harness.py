@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import asynccontextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -53,5 +53,5 @@ async def register_input(pool, vault: PartyVault, case_id: str, received_on: str
     return RegisterRequest(
         case_id=case_id, kind=kind, received_on=received_on, channel="counter", subject="道路補修工事の契約書",
         department="toshi", preferred_method="copy", requester_party_id=party, requester_type="individual",
-        actor=FRONT, rules=PROFILE.case_rules(kind), entered_at=entered_at or datetime.now(timezone.utc),
+        actor=FRONT, rules=PROFILE.case_rules(kind), entered_at=entered_at or datetime.now(UTC),
     )

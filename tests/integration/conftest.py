@@ -1,0 +1,116 @@
+"""The API against the real Temporal dev server and a real PostgreSQL, with an in-process worker."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from api.app import create_app
+from domain.profile import load_profile
+from kaiji.secrets import load_secrets
+from kaiji.security.fields import generate_search_key_spec
+from kaiji.security.keys import KeyRing
+from kaiji.security.passwords import PasswordHasher
+from kaiji.settings import Settings
+from kaiji.temporal import connect_client
+from store import users
+from store.db import connect, create_pool
+from tests.conftest import TEMPLATE_DB
+from worker import build_worker
+
+STAFF = {
+    "madoguchi": ("front_desk", None),
+    "shinsa": ("reviewer", "toshi"),
+    "shinsa2": ("reviewer", "toshi"),
+    "kacho": ("approver", "toshi"),
+    "kankyo": ("reviewer", "kankyo"),
+    "kankyo_kacho": ("approver", "kankyo"),
+    "johokokai": ("records_officer", None),
+    "shingikai": ("council", None),
+    "admin": ("admin", None),
+}
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Api:
+    http: httpx.AsyncClient
+    settings: Settings
+    tokens: dict[str, dict[str, str]]
+
+    def as_(self, username: str) -> dict[str, str]:
+        return self.tokens[username]
+
+    async def register(self, who: str = "madoguchi", **overrides) -> dict:
+        body = {
+            "kind": "public_records", "channel": "counter",
+            "requester": {"name": "山田 太郎", "type": "individual", "address": "小金井市本町6-6-3",
+                          "phone": "042-387-0000", "email": "taro@example.jp"},
+            "subject": "令和6年度 道路補修工事の契約書一式", "department": "toshi", "preferred_method": "copy",
+        }
+        body.update(overrides)
+        r = await self.http.post("/api/v1/requests", json=body, headers=self.as_(who))
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    async def act(self, case_id: str, action: str, body: dict, who: str) -> httpx.Response:
+        return await self.http.post(f"/api/v1/requests/{case_id}/{action}", json=body, headers=self.as_(who))
+
+    async def events(self, case_id: str) -> list[dict]:
+        r = await self.http.get(f"/api/v1/requests/{case_id}/events", headers=self.as_("johokokai"))
+        assert r.status_code == 200, r.text
+        return r.json()["events"]
+
+
+@pytest.fixture(scope="session")
+async def integration_db(pg_server: str) -> str:
+    """One database for the API tests: case numbers must not restart while the Temporal
+    dev server (shared by the session) still holds the workflows of earlier tests."""
+    admin = await asyncpg.connect(f"{pg_server}/postgres")
+    await admin.execute(f'create database "integration" template {TEMPLATE_DB}')
+    await admin.close()
+    return f"{pg_server}/integration"
+
+
+@pytest.fixture(scope="session")
+async def api(integration_db: str, temporal_dev: str, keyring: KeyRing, services_dir: Path) -> AsyncIterator[Api]:
+    database_url = integration_db
+    tmp_path = services_dir
+    settings = Settings(
+        database_url=database_url, temporal_address=temporal_dev, task_queue="api-" + uuid.uuid4().hex[:8],
+        data_dir=tmp_path / "data", encryption_keys=f"{keyring.primary_id}:" + _key_b64(keyring),
+        search_key=generate_search_key_spec(), token_secret=uuid.uuid4().hex, log_format="json",
+    )
+    hasher = PasswordHasher()
+    conn = await connect(database_url)
+    digest = hasher.hash(PASSWORD)
+    for name, (role, dept) in STAFF.items():
+        await users.add(conn, username=name, password_hash=digest, role=role, department=dept)
+    await conn.close()
+    secrets = load_secrets(settings)
+    pool = await create_pool(database_url, max_size=10)
+    client = await connect_client(settings, secrets)
+    worker = build_worker(client, pool, settings, secrets, load_profile(settings.profile))
+    app = create_app(settings)
+    async with worker, app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://kaiji.test", timeout=60) as http:
+            tokens = {}
+            for name in STAFF:
+                r = await http.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
+                assert r.status_code == 200, r.text
+                tokens[name] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+            yield Api(http, settings, tokens)
+    await pool.close()
+
+
+def _key_b64(keyring: KeyRing) -> str:
+    from kaiji.security.keys import b64url_encode
+
+    return b64url_encode(keyring.key(keyring.primary_id))
