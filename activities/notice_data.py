@@ -37,7 +37,7 @@ def build(
     data: dict[str, Any] = {
         "number": number,
         "issued_on": issued_on,
-        "addressee": {"name": addressee.name, "address": addressee.address or "", "honorific": "様"},
+        "addressee": {"name": addressee.name, "address": addressee.address or None, "honorific": "様"},
         "issuer": profile.mayor,
         "department": {"code": case["department"], "name": dept.name if dept else case["department"]},
         "case_id": case["case_id"],
