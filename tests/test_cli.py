@@ -1,0 +1,37 @@
+"""The `kaiji` command as an operator uses it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from store import users
+
+
+def kaiji(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kaiji.cli", *args], input=stdin, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=60)
+
+
+def test_bad_setting_fails_fast_naming_the_variable() -> None:
+    result = kaiji("migrate", env={"KAIJI_API_PORT": "eighty"})
+    assert result.returncode == 2
+    assert "KAIJI_API_PORT" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_user_add_reads_the_password_from_stdin_and_stores_argon2id(database_url: str, conn) -> None:
+    env = {"KAIJI_DATABASE_URL": database_url}
+    result = kaiji("user", "add", "suzuki", "--role", "reviewer", "--department", "toshi", env=env,
+                   stdin="a-long-enough-password\n")
+    assert result.returncode == 0, result.stderr
+    user = await users.get(conn, "suzuki")
+    assert user is not None and user.role == "reviewer" and user.department == "toshi"
+    assert user.password_hash.startswith("$argon2id$") and "m=19456" in user.password_hash
+    assert kaiji("user", "add", "x", "--role", "wizard", env=env, stdin="a-long-enough-password\n").returncode == 2
+    assert kaiji("user", "add", "y", "--role", "reviewer", env=env, stdin="a-long-enough-password\n").returncode == 2
+
+
+async def test_migrate_is_idempotent(database_url: str) -> None:
+    result = kaiji("migrate", env={"KAIJI_DATABASE_URL": database_url})
+    assert result.returncode == 0 and "applied 0 migration(s)" in result.stdout
