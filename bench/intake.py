@@ -36,7 +36,9 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import psutil
 from temporalio import activity, workflow
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.worker import Worker
 
@@ -61,6 +63,7 @@ class Phase:
     wall: float = 0.0
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per component during the phase
 
     @property
     def ok(self) -> int:
@@ -78,7 +81,42 @@ class Phase:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1]
 
 
-async def run_phase(phase: Phase, items: list, concurrency: int, op: Callable[[object], Awaitable[object]]) -> list:
+class CpuProbe:
+    """CPU seconds (user + system) used so far by each process of the stack and by this benchmark."""
+
+    def __init__(self, root_pid: int) -> None:
+        self.root = psutil.Process(root_pid)
+        self.me = psutil.Process()
+
+    @staticmethod
+    def component(p: psutil.Process) -> str:
+        cmd = " ".join(p.cmdline())
+        if "start-dev" in cmd:
+            return "temporal"
+        if p.name().startswith("postgres"):
+            return "postgres"
+        if "kaiji.cli worker" in cmd:
+            return "worker"
+        if "kaiji.cli api" in cmd:
+            return "api"
+        return "other"
+
+    def snapshot(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for p in [self.root, *self.root.children(recursive=True)]:
+            try:
+                t = p.cpu_times()
+                name = self.component(p)
+            except psutil.Error:  # a process that ended meanwhile
+                continue
+            out[name] = out.get(name, 0.0) + t.user + t.system
+        t = self.me.cpu_times()
+        out["bench"] = t.user + t.system  # the HTTP/Temporal/asyncpg client (and the bare in-process worker)
+        return out
+
+
+async def run_phase(phase: Phase, items: list, concurrency: int, op: Callable[[object], Awaitable[object]],
+                    probe: CpuProbe | None = None) -> list:
     """Run ``op(item)`` for every item, at most ``concurrency`` at a time; return the results (None = failed)."""
     sem = asyncio.Semaphore(concurrency)
     results: list = [None] * len(items)
@@ -94,9 +132,13 @@ async def run_phase(phase: Phase, items: list, concurrency: int, op: Callable[[o
             phase.latencies.append(time.perf_counter() - t0)
 
     phase.n = len(items)
+    before = probe.snapshot() if probe else {}
     t0 = time.perf_counter()
     await asyncio.gather(*(one(i, item) for i, item in enumerate(items)))
     phase.wall = time.perf_counter() - t0
+    if probe:
+        after = probe.snapshot()
+        phase.cpu = {k: max(0.0, v - before.get(k, 0.0)) for k, v in after.items()}
     return results
 
 

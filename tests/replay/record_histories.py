@@ -1,0 +1,255 @@
+"""Record the saved RequestWorkflow histories that ``test_replay.py`` replays.
+
+Run on demand (never part of ``make test``)::
+
+    .venv/bin/python -m tests.replay.record_histories            # every path
+    .venv/bin/python -m tests.replay.record_histories -k ncnd    # one path (pytest -k)
+
+(equivalently: ``KAIJI_RECORD_HISTORIES=1 .venv/bin/python -m pytest tests/replay/record_histories.py``).
+
+It is a pytest module so that it reuses the suite's real services (``tests/conftest.py``:
+an embedded PostgreSQL with a per-test database); without ``KAIJI_RECORD_HISTORIES=1``
+every test here is skipped. Each path of ``paths.PATHS`` is driven on its own
+time-skipping test server with the REAL activities, exactly as the API drives a
+case (update-with-start of ``registered``, then one Update per staff action), and
+its history is written to ``histories/request_<path>.json``. Payloads are sealed
+by the production EncryptionCodec under the fixed test-only key of ``keys.py``.
+
+When to re-record: only to ADD a history (a new path, or a new workflow version
+next to the old one). The saved histories stand for cases already running in
+production; if a change to workflows/ makes one of them fail to replay, the
+change needs ``workflow.patched(...)`` or a versioned workflow name, not a
+re-recording. Keep the old file and record the new behaviour under a new path name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from temporalio.client import WithStartWorkflowOperation, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.testing import WorkflowEnvironment
+
+from domain.clock import jst_date
+from domain.requests import commands as c
+from kaiji.security.codec import data_converter
+from store import events
+from store.parties import PartyVault
+from tests import conftest
+from tests.replay.keys import REPLAY_KEYRING
+from tests.replay.paths import HISTORIES, PATHS, history_file
+from tests.workflows.harness import APPROVER, FRONT, REVIEWER, register_input, running_worker
+from workflows.request import RequestWorkflow
+
+ENV_FLAG = "KAIJI_RECORD_HISTORIES"
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get(ENV_FLAG) != "1",
+    reason=f"records replay histories; run `python -m tests.replay.record_histories` (sets {ENV_FLAG}=1)",
+)
+
+
+@pytest.fixture
+async def replay_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A fresh time-skipping server per path, its payloads sealed with the replay test key."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=conftest.test_server_path(), data_converter=data_converter(REPLAY_KEYRING)
+    )
+    yield env
+    await env.shutdown()
+
+
+@dataclass
+class Case:
+    env: WorkflowEnvironment
+    handle: WorkflowHandle[RequestWorkflow, str]
+    pool: asyncpg.Pool
+    vault: PartyVault
+
+    @property
+    def id(self) -> str:
+        return self.handle.id
+
+    async def act(self, action: str, cmd: c.Command) -> dict[str, Any]:
+        return await self.handle.execute_update(action, cmd)
+
+    async def state(self) -> dict[str, Any]:
+        return await self.handle.query(RequestWorkflow.state)
+
+    async def today(self) -> date:
+        return jst_date(await self.env.get_current_time())
+
+    async def event_types(self) -> list[str]:
+        async with self.pool.acquire() as conn:
+            return [e.type for e in await events.read(conn, self.id)]
+
+    async def wait_for_event(self, event_type: str, within: float = 30) -> list[str]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            types = await self.event_types()
+            if event_type in types:
+                return types
+            if loop.time() > deadline:
+                raise AssertionError(f"{event_type} not recorded; events: {types}")
+            await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def recording(env: WorkflowEnvironment, database_url: str, path: str) -> AsyncIterator[Case]:
+    """Register a case as the API does, let the test drive it, then save its history.
+
+    A case the path leaves waiting is terminated first (a terminated history
+    replays like any other). Nothing is written if the driving fails.
+    """
+    spec = PATHS[path]
+    async with running_worker(env.client, database_url, REPLAY_KEYRING) as (queue, pool, vault):
+        now = await env.get_current_time()
+        inp = await register_input(pool, vault, spec.case_id, jst_date(now).isoformat(), entered_at=now)
+        start = WithStartWorkflowOperation(
+            RequestWorkflow.run, inp, id=spec.case_id, task_queue=queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        )
+        registered = await env.client.execute_update_with_start_workflow(
+            RequestWorkflow.registered, start_workflow_operation=start)
+        assert registered.status == "under_review"
+        handle = await start.workflow_handle()
+        try:
+            yield Case(env, handle, pool, vault)
+        finally:
+            # A case left waiting on a timer would hold the test server's clock.
+            if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+                await handle.terminate(f"replay history recorded ({path})")
+        status = (await handle.describe()).status
+        assert status is not None
+        assert status.name.lower() == spec.ends, f"{path} ended {status.name}, expected {spec.ends}"
+        history = await handle.fetch_history()
+    HISTORIES.mkdir(parents=True, exist_ok=True)
+    history_file(path).write_text(history.to_json() + "\n", encoding="utf-8")
+
+
+async def test_full(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "full") as case:
+        today = await case.today()
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="full", documents=(c.Document("契約書", "full"),),
+            disclosure_on=today.isoformat()))
+        decided = await case.act("approve-decision", c.ApproveDecision(actor=APPROVER, comment="決裁"))
+        assert decided["status"] == "decided"
+        await case.act("record-notice-delivery", c.RecordNoticeDelivery(actor=FRONT))
+        disclosed = await case.act("record-disclosure", c.RecordDisclosure(
+            actor=FRONT, method="copy", pages=12, fee_yen=120))
+        assert disclosed["status"] == "disclosed"
+        assert await case.handle.result() == "final"  # the server skips to the appeal window's end
+        assert (await case.event_types())[-2:] == ["AppealWindowClosed", "CaseClosed"]
+
+
+async def test_partial_third_party(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "partial_third_party") as case:
+        async with case.pool.acquire() as conn:
+            party = await case.vault.add(conn, party_role="third_party", party_type="corporation",
+                                         name="株式会社テスト", case_id=case.id)
+        await case.act("consult-third-party", c.ConsultThirdParty(
+            actor=REVIEWER, party=c.ThirdPartyRef(party, "corporation")))
+        await case.act("record-third-party-opinion", c.RecordThirdPartyOpinion(
+            actor=FRONT, party_id=party, objects=True, summary="競争上の地位を害するため反対"))
+        today = await case.today()
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="partial", exemptions=(c.Exemption("9-3", "法人の競争上の地位"),),
+            documents=(c.Document("契約書", "partial"),), disclosure_on=(today + timedelta(days=15)).isoformat()))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        earliest = (await case.state())["decision"]["earliest_disclosure_on"]
+        assert earliest and earliest <= (today + timedelta(days=15)).isoformat()
+        await case.env.sleep(timedelta(days=15, hours=1))
+        await case.wait_for_event("ThirdPartyHoldEnded")
+        disclosed = await case.act("record-disclosure", c.RecordDisclosure(actor=FRONT, method="copy"))
+        assert disclosed["status"] == "disclosed"
+        assert await case.handle.result() == "final"
+
+
+async def test_non_disclosure_not_held(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "non_disclosure_not_held") as case:
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="non_disclosure", non_disclosure_ground="not_held",
+            reason_text="作成していないため"))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        assert await case.handle.result() == "final"
+
+
+async def test_correction_dismissed(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "correction_dismissed") as case:
+        today = await case.today()
+        await case.act("request-correction", c.RequestCorrection(
+            actor=REVIEWER, respond_by=(today + timedelta(days=7)).isoformat(), what="対象を特定してください"))
+        await case.env.sleep(timedelta(days=10))
+        types = await case.wait_for_event("CorrectionResponseLapsed")
+        assert "DecisionOverdue" not in types  # the clock is stopped while awaiting correction
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="dismissed", reason_text="期限までに補正がなかったため"))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        assert await case.handle.result() == "dismissed"
+
+
+async def test_withdrawn(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "withdrawn") as case:
+        await case.act("assign", c.Assign(actor=FRONT, reviewer="shinsa"))
+        withdrawn = await case.act("withdraw", c.Withdraw(actor=FRONT, reason="取下書の提出"))
+        assert withdrawn["status"] == "closed"
+        assert await case.handle.result() == "withdrawn"
+
+
+async def test_extended_overdue(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "extended_overdue") as case:
+        today = await case.today()
+        before = await case.state()
+        new_due = date.fromisoformat(before["decision_due"]) + timedelta(days=20)
+        await case.act("extend", c.Extend(actor=REVIEWER, new_due=new_due.isoformat(), reason="大量のため"))
+        due = date.fromisoformat((await case.state())["decision_due"])
+        await case.env.sleep(timedelta(days=(due - today).days + 2))
+        types = await case.wait_for_event("DecisionOverdue")
+        assert types.index("DeadlineExtended") < types.index("ReminderSent") < types.index("DecisionOverdue")
+        # Left waiting for a decision: the recording terminates it.
+
+
+async def test_returned_draft(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "returned_draft") as case:
+        exemption = c.Exemption("9-5", "犯罪の予防に支障を及ぼすおそれがあるため")
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="non_disclosure", non_disclosure_ground="exempt", exemptions=(exemption,)))
+        returned = await case.act("return-draft", c.ReturnDraft(actor=APPROVER, comment="理由を具体的に"))
+        assert returned["status"] == "under_review"
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="non_disclosure", non_disclosure_ground="exempt",
+            exemptions=(c.Exemption("9-5", "警備計画が明らかになり、犯罪の予防に支障を及ぼすおそれがあるため"),)))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        assert await case.handle.result() == "final"
+
+
+async def test_ncnd(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "ncnd") as case:
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="neither_confirm_nor_deny",
+            exemptions=(c.Exemption("9-2", "存否を答えるだけで特定個人の病歴が明らかになるため"),)))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        assert await case.handle.result() == "final"
+
+
+def main() -> int:
+    os.environ[ENV_FLAG] = "1"
+    here = Path(__file__).resolve()
+    os.chdir(here.parents[2])  # the repository root: pyproject.toml and tests/conftest.py
+    return int(pytest.main([str(here), "-q", "-p", "no:cacheprovider", *sys.argv[1:]]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
