@@ -17,11 +17,12 @@ from temporalio.exceptions import ApplicationError
 from activities import notice_data
 from activities.notices import render
 from activities.notices.types import NoticeDataError
+from domain.clock import jst_date
 from domain.era import fiscal_year, format_fiscal_year
 from domain.events import NoticeIssued, NoticeRequest
 from domain.profile import Profile
 from kaiji.secrets import Secrets
-from store import notices
+from store import cases, events, notices
 from store.parties import PartyVault
 
 
@@ -37,25 +38,22 @@ class NoticeActivities:
             existing = await notices.by_key(conn, req.key)
             if existing:
                 return NoticeIssued(existing["notice_id"], existing["number"], existing["sha256"])
-            case = await conn.fetchval("select state from case_view where case_id = $1", req.case_id)
-            event = await conn.fetchrow(
-                "select data, occurred_at from events where stream_id = $1 and version = $2",
-                req.case_id, req.cause_version,
-            )
+            case = await cases.case_state(conn, req.case_id)
+            event = await events.event_at(conn, req.case_id, req.cause_version)
             if case is None or event is None:
                 raise ApplicationError(f"{req.key}: case or causing event not found yet")  # retried
             party_id = req.party_id or case["requester_party_id"]
             addressee = await self.vault.get(conn, party_id)
             if addressee is None:
                 raise ApplicationError(f"{req.key}: addressee {party_id} not found", non_retryable=True)
-            issued_on = _issued_on(event["data"], event["occurred_at"].date())
+            issued_on = _issued_on(event.data, jst_date(event.occurred_at))
             async with conn.transaction():
                 fy = fiscal_year(date.fromisoformat(issued_on))
                 n = await notices.next_number(conn, case["department"], fy)
                 dept = self.profile.department(case["department"])
                 number = f"{format_fiscal_year(fy)} {dept.name if dept else case['department']} 第{n}号"
                 data = notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
-                                         event=event["data"], addressee=addressee, profile=self.profile)
+                                         event=event.data, addressee=addressee, profile=self.profile)
                 try:
                     rendered = render(req.notice_type, data)
                 except NoticeDataError as exc:

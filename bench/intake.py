@@ -230,7 +230,7 @@ async def sign_in(http: httpx.AsyncClient, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token['access_token']}"}
 
 
-async def bench_kaiji(api_url: str, n: int, concurrency: int) -> tuple[list[Phase], dict[str, int]]:
+async def bench_kaiji(api_url: str, n: int, concurrency: int, probe: CpuProbe) -> tuple[list[Phase], list[str]]:
     limits = httpx.Limits(max_connections=concurrency + 5, max_keepalive_connections=concurrency + 5)
     async with httpx.AsyncClient(base_url=api_url, timeout=HTTP_TIMEOUT, limits=limits) as http:
         front = await sign_in(http, "front_desk")
@@ -247,7 +247,7 @@ async def bench_kaiji(api_url: str, n: int, concurrency: int) -> tuple[list[Phas
                 raise HttpError(f"registered {case['id']} is {case['status']}")
             return case["id"]
 
-        ids = [c for c in await run_phase(register, list(range(n)), concurrency, reg) if c]
+        ids = [c for c in await run_phase(register, list(range(n)), concurrency, reg, probe) if c]
 
         draft = Phase("Kaiji: staff action draft-decision", "req/s")
         body = {"outcome": "full", "documents": [{"title": "契約書", "disclosure": "full"}],
@@ -259,7 +259,7 @@ async def bench_kaiji(api_url: str, n: int, concurrency: int) -> tuple[list[Phas
                 raise HttpError(f"{case_id} not pending_approval after draft-decision")
             return str(case_id)
 
-        ids = [c for c in await run_phase(draft, ids, concurrency, drafted) if c]
+        ids = [c for c in await run_phase(draft, ids, concurrency, drafted, probe) if c]
 
         approve = Phase("Kaiji: staff action approve-decision", "req/s")
 
@@ -270,14 +270,52 @@ async def bench_kaiji(api_url: str, n: int, concurrency: int) -> tuple[list[Phas
                 raise HttpError(f"{case_id} not decided after approve-decision")
             return str(case_id)
 
-        decided = [c for c in await run_phase(approve, ids, concurrency, approved) if c]
+        decided = [c for c in await run_phase(approve, ids, concurrency, approved, probe) if c]
 
-        # Cross-check against the read model: every case we drove must be decided.
-        counts: dict[str, int] = {}
-        for case_id in decided[:: max(1, len(decided) // 20)]:  # a sample of ~20
+    return [register, draft, approve], decided
+
+
+async def check_decided(api_url: str, case_ids: list[str]) -> dict[str, int]:
+    """Cross-check against the read model (case_view): a sample of the cases we drove must be decided."""
+    counts: dict[str, int] = {}
+    async with httpx.AsyncClient(base_url=api_url, timeout=HTTP_TIMEOUT) as http:
+        approver = await sign_in(http, "approver")
+        for case_id in case_ids:
             status = _check(await http.get(f"/api/v1/requests/{case_id}", headers=approver), 200)["status"]
             counts[status] = counts.get(status, 0) + 1
-    return [register, draft, approve], counts
+    return counts
+
+
+async def history_breakdown(address: str, case_ids: list[str]) -> dict[str, list[tuple[float, float]]]:
+    """Per activity (in order of occurrence) and for workflow tasks: (queue wait, run time) in seconds,
+    read from the Temporal histories of the sampled cases. Payloads stay encrypted: only timestamps are read."""
+    client = await Client.connect(address)
+    out: dict[str, list[tuple[float, float]]] = {}
+    for case_id in case_ids:
+        history = await client.get_workflow_handle(case_id).fetch_history()
+        scheduled: dict[int, tuple[str, float]] = {}
+        started: dict[int, float] = {}
+        seen: dict[str, int] = {}
+        for e in history.events:
+            at = e.event_time.ToMicroseconds() / 1e6
+            if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+                kind = e.activity_task_scheduled_event_attributes.activity_type.name
+                seen[kind] = seen.get(kind, 0) + 1
+                scheduled[e.event_id] = (f"activity {kind} #{seen[kind]}", at)
+            elif e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+                started[e.activity_task_started_event_attributes.scheduled_event_id] = at
+            elif e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+                sid = e.activity_task_completed_event_attributes.scheduled_event_id
+                name, t_sched = scheduled[sid]
+                out.setdefault(name, []).append((started[sid] - t_sched, at - started[sid]))
+            elif e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+                scheduled[e.event_id] = ("workflow task", at)
+            elif e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+                started[e.workflow_task_started_event_attributes.scheduled_event_id] = at
+            elif e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+                sid = e.workflow_task_completed_event_attributes.scheduled_event_id
+                out.setdefault("workflow task", []).append((started[sid] - scheduled[sid][1], at - started[sid]))
+    return out
 
 
 # --------------------------------------------------------------------------- raw baselines
@@ -295,7 +333,7 @@ class Trivial:
         return await workflow.execute_activity(noop, x, start_to_close_timeout=timedelta(seconds=30))
 
 
-async def bench_temporal(address: str, n: int, concurrency: int) -> Phase:
+async def bench_temporal(address: str, n: int, concurrency: int, probe: CpuProbe) -> Phase:
     client = await Client.connect(address)
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     phase = Phase("bare Temporal: start + 1 activity + complete", "wf/s")
@@ -306,11 +344,11 @@ async def bench_temporal(address: str, n: int, concurrency: int) -> Phase:
 
         await run_phase(Phase("warm-up", ""), [f"w{i}" for i in range(5)], 5,
                         lambda i: client.execute_workflow(Trivial.run, 0, id=f"{queue}-{i}", task_queue=queue))
-        await run_phase(phase, list(range(n)), concurrency, one)
+        await run_phase(phase, list(range(n)), concurrency, one, probe)
     return phase
 
 
-async def bench_asyncpg(dsn: str, n: int, concurrency: int) -> Phase:
+async def bench_asyncpg(dsn: str, n: int, concurrency: int, probe: CpuProbe) -> Phase:
     table = f"bench_scratch_{uuid.uuid4().hex[:8]}"
     phase = Phase("bare asyncpg: single-row insert", "rows/s")
     pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
@@ -324,7 +362,7 @@ async def bench_asyncpg(dsn: str, n: int, concurrency: int) -> Phase:
             await pool.execute(sql, f"R-{i}", payload)
 
         await run_phase(Phase("warm-up", ""), list(range(concurrency)), concurrency, one)
-        await run_phase(phase, list(range(n)), concurrency, one)
+        await run_phase(phase, list(range(n)), concurrency, one, probe)
     finally:
         try:
             await pool.execute(f"drop table if exists {table}")
@@ -372,7 +410,19 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f}"
 
 
-def report(args: argparse.Namespace, phases: list[Phase], statuses: dict[str, int], elapsed: float) -> int:
+@dataclass
+class Results:
+    phases: list[Phase]
+    statuses: dict[str, int]
+    breakdown: dict[str, list[tuple[float, float]]]
+    sample: int
+
+
+COMPONENTS = ("temporal", "postgres", "worker", "api", "bench", "other")
+
+
+def report(args: argparse.Namespace, res: Results, elapsed: float) -> int:
+    phases = res.phases
     print()
     print(f"## Intake benchmark: --n {args.n} --concurrency {args.concurrency}")
     print()
@@ -401,9 +451,38 @@ def report(args: argparse.Namespace, phases: list[Phase], statuses: dict[str, in
     print(f"| staff action (draft-decision) p50 / bare Temporal p50 | {ratio(draft.pct(50), wf.pct(50))} |")
     print(f"| staff action (approve-decision) p50 / bare Temporal p50 | {ratio(approve.pct(50), wf.pct(50))} |")
     print(f"| draft-decision throughput / bare Temporal throughput | {ratio(draft.throughput, wf.throughput)} |")
+    print(f"| approve-decision throughput / bare Temporal throughput | {ratio(approve.throughput, wf.throughput)} |")
     print(f"| Kaiji registration throughput / asyncpg insert throughput | {ratio(reg.throughput, pg.throughput)} |")
+
     print()
-    print(f"sampled case statuses after approve-decision (GET /requests/{{id}}): {statuses}")
+    print("CPU per operation (ms of CPU, user + system, per successful operation; "
+          "'bench' = the load generator, incl. the bare in-process worker):")
+    print()
+    print("| phase | " + " | ".join(COMPONENTS) + " | total | busy cores |")
+    print("|---|" + "---:|" * (len(COMPONENTS) + 2))
+    for p in phases:
+        if not p.ok:
+            continue
+        cells = [ms(p.cpu.get(c, 0.0) / p.ok) for c in COMPONENTS]
+        total = sum(p.cpu.values())
+        busy = total / p.wall if p.wall else 0.0
+        print(f"| {p.name} | " + " | ".join(cells) + f" | {ms(total / p.ok)} | {busy:.2f} |")
+
+    if res.breakdown:
+        print()
+        print(f"Inside the case workflows (Temporal histories of {res.sample} sampled cases; "
+              "ms, p50 / p99):")
+        print()
+        print("| step | count | queue wait p50 | queue wait p99 | run p50 | run p99 |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name in sorted(res.breakdown):
+            rows = res.breakdown[name]
+            waits = Phase(name, "", latencies=[w for w, _ in rows])
+            runs = Phase(name, "", latencies=[r for _, r in rows])
+            print(f"| {name} | {len(rows)} | {ms(waits.pct(50))} | {ms(waits.pct(99))} | {ms(runs.pct(50))} "
+                  f"| {ms(runs.pct(99))} |")
+    print()
+    print(f"sampled case statuses after approve-decision (GET /requests/{{id}}): {res.statuses}")
     print(f"total run time incl. start and stop of the stack: {elapsed:.0f} s")
     failures = 0
     for p in phases:
@@ -418,19 +497,24 @@ def report(args: argparse.Namespace, phases: list[Phase], statuses: dict[str, in
 # --------------------------------------------------------------------------- main
 
 
-async def bench(args: argparse.Namespace, proc: subprocess.Popen, log: Path, ports: Ports) -> tuple:
+async def bench(args: argparse.Namespace, proc: subprocess.Popen, log: Path, ports: Ports) -> Results:
     api_url = f"http://127.0.0.1:{ports.api}"
+    temporal = f"127.0.0.1:{ports.temporal}"
     t0 = time.monotonic()
     await wait_ready(proc, log, api_url)
-    print(f"stack ready in {time.monotonic() - t0:.0f} s (API {api_url}, Temporal 127.0.0.1:{ports.temporal}, "
+    print(f"stack ready in {time.monotonic() - t0:.0f} s (API {api_url}, Temporal {temporal}, "
           f"PostgreSQL 127.0.0.1:{ports.pg})", flush=True)
+    probe = CpuProbe(proc.pid)
     print("raw baseline: bare Temporal …", flush=True)
-    wf = await bench_temporal(f"127.0.0.1:{ports.temporal}", args.n, args.concurrency)
+    wf = await bench_temporal(temporal, args.n, args.concurrency, probe)
     print("raw baseline: bare asyncpg …", flush=True)
-    pg = await bench_asyncpg(f"postgresql://postgres@127.0.0.1:{ports.pg}/kaiji", args.n, args.concurrency)
+    pg = await bench_asyncpg(f"postgresql://postgres@127.0.0.1:{ports.pg}/kaiji", args.n, args.concurrency, probe)
     print(f"Kaiji: {args.n} registrations, then draft-decision and approve-decision each …", flush=True)
-    kaiji, statuses = await bench_kaiji(api_url, args.n, args.concurrency)
-    return [*kaiji, wf, pg], statuses
+    kaiji, decided = await bench_kaiji(api_url, args.n, args.concurrency, probe)
+    sample = decided[:: max(1, len(decided) // 20)]  # ~20 cases
+    statuses = await check_decided(api_url, sample)
+    breakdown = await history_breakdown(temporal, sample)
+    return Results([*kaiji, wf, pg], statuses, breakdown, len(sample))
 
 
 def main() -> int:
@@ -452,8 +536,8 @@ def main() -> int:
     proc, log = start_stack(data, ports)
     code = 1
     try:
-        phases, statuses = asyncio.run(bench(args, proc, log, ports))
-        code = report(args, phases, statuses, time.monotonic() - started)
+        results = asyncio.run(bench(args, proc, log, ports))
+        code = report(args, results, time.monotonic() - started)
     except KeyboardInterrupt:
         code = 130
     except Exception as exc:

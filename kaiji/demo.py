@@ -10,7 +10,7 @@ import httpx
 from domain.clock import jst_date
 from kaiji.security.passwords import PasswordHasher
 from kaiji.settings import Settings
-from store import users
+from store import cases, users
 from store.db import connect
 
 
@@ -52,7 +52,7 @@ async def seed(settings: Settings, api_url: str) -> tuple[DemoUser, ...]:
         for u in DEMO_USERS:
             await users.add(conn, username=u.username, password_hash=hasher.hash(u.password), role=u.role,
                             department=u.department, display_name=u.username)
-        has_cases = await conn.fetchval("select exists (select 1 from case_view)")
+        has_cases = await cases.any_case(conn)
     finally:
         await conn.close()
     if not has_cases:

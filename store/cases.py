@@ -11,6 +11,14 @@ async def get_case(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record | N
     return await conn.fetchrow("select * from case_view where case_id = $1", case_id)
 
 
+async def any_case(conn: asyncpg.Connection) -> bool:
+    return await conn.fetchval("select exists (select 1 from case_view)")
+
+
+async def case_state(conn: asyncpg.Connection, case_id: str) -> dict | None:
+    return await conn.fetchval("select state from case_view where case_id = $1", case_id)
+
+
 async def list_cases(
     conn: asyncpg.Connection, *, status: str | None = None, department: str | None = None,
     overdue: bool | None = None, due_before: date | None = None, q: str | None = None,

@@ -139,6 +139,13 @@ async def read(conn: asyncpg.Connection, stream_id: str, *, after_version: int =
     return [StoredEvent.from_row(r) for r in rows]
 
 
+async def event_at(conn: asyncpg.Connection, stream_id: str, version: int) -> StoredEvent | None:
+    row = await conn.fetchrow(
+        f"select {_COLUMNS} from events where stream_id = $1 and version = $2", stream_id, version
+    )
+    return StoredEvent.from_row(row) if row else None
+
+
 async def stream_version(conn: asyncpg.Connection, stream_id: str) -> int:
     return await conn.fetchval(
         "select coalesce(max(version), 0) from events where stream_id = $1", stream_id

@@ -76,6 +76,15 @@ class PartyVault:
     async def attach(self, conn: asyncpg.Connection, party_id: str, case_id: str) -> None:
         await conn.execute("update parties set case_id = $2 where party_id = $1 and case_id is null", party_id, case_id)
 
+    async def requester_of(self, conn: asyncpg.Connection, case_id: str) -> str | None:
+        return await conn.fetchval(
+            "select party_id from parties where case_id = $1 and party_role = 'requester'", case_id
+        )
+
+    async def discard(self, conn: asyncpg.Connection, party_id: str) -> None:
+        """Remove a party that no recorded event refers to (a refused consultation)."""
+        await conn.execute("delete from parties where party_id = $1", party_id)
+
     def name_hash(self, name: str) -> str:
         return self.search.hash_name(name)
 

@@ -79,8 +79,7 @@ async def create_request(
                 response.status_code = 200
                 return await load_case(st, principal, existing["case_id"])
             case_id = existing["case_id"]
-            party_id = await conn.fetchval(
-                "select party_id from parties where case_id = $1 and party_role = 'requester'", case_id)
+            party_id = await st.vault.requester_of(conn, case_id)
         else:
             async with conn.transaction():
                 case_id = await registry.next_case_id(conn, "R", fiscal_year(received_on))
@@ -189,7 +188,7 @@ async def perform(action: str, case_id: str, body: Body, principal: Principal, s
     except ApiError:
         if new_party:  # a refused consultation leaves no party behind
             async with st.pool.acquire() as conn:
-                await conn.execute("delete from parties where party_id = $1", new_party)
+                await st.vault.discard(conn, new_party)
         raise
     return await load_case(st, principal, case_id)
 
