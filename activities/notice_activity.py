@@ -42,7 +42,8 @@ class NoticeActivities:
             event = await events.event_at(conn, req.case_id, req.cause_version)
             if case is None or event is None:
                 raise ApplicationError(f"{req.key}: case or causing event not found yet")  # retried
-            party_id = req.party_id or case["requester_party_id"]
+            previous = await notices.get(conn, req.supersedes) if req.supersedes else None
+            party_id = req.party_id or (previous["party_id"] if previous else None) or case["requester_party_id"]
             addressee = await self.vault.get(conn, party_id)
             if addressee is None:
                 raise ApplicationError(f"{req.key}: addressee {party_id} not found", non_retryable=True)
@@ -52,8 +53,11 @@ class NoticeActivities:
                 n = await notices.next_number(conn, case["department"], fy)
                 dept = self.profile.department(case["department"])
                 number = f"{format_fiscal_year(fy)} {dept.name if dept else case['department']} 第{n}号"
-                data = notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
-                                         event=event.data, addressee=addressee, profile=self.profile)
+                if previous is not None:  # 訂正: the stored data with the corrections, under a new number
+                    data = notice_data.corrected(previous["data"], event.data["corrections"], number, issued_on)
+                else:
+                    data = notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
+                                             event=event.data, addressee=addressee, profile=self.profile)
                 try:
                     rendered = render(req.notice_type, data)
                 except NoticeDataError as exc:
@@ -61,7 +65,8 @@ class NoticeActivities:
                 notice_id = "N-" + _random.token_hex(8)
                 await notices.insert(conn, notice_id=notice_id, case_id=req.case_id, key=req.key,
                                      notice_type=req.notice_type, number=number, issued_on=date.fromisoformat(issued_on),
-                                     rendered=rendered, data=data)
+                                     rendered=rendered, data=data, party_id=party_id,
+                                     supersedes=req.supersedes)
         return NoticeIssued(notice_id, number, rendered.sha256)
 
 

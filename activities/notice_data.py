@@ -93,3 +93,14 @@ def _decision(notice_type: str, case: dict[str, Any], decision: dict[str, Any], 
     if notice_type != "decision_full":
         out["challenge"] = challenge(profile)
     return out
+
+
+def corrected(previous: dict[str, Any], corrections: dict[str, Any], number: str, issued_on: str) -> dict[str, Any]:
+    """The data of a superseding notice: the old data, corrected parts replaced (dicts merged)."""
+    data = {**previous, "number": number, "issued_on": issued_on}
+    for key, value in corrections.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    return data

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -144,6 +144,12 @@ class TransferIn(Body):
     reason: str = Text
 
 
+class ReissueNoticeIn(Body):
+    notice_id: str = Field(min_length=1, max_length=40)
+    reason: str = Field(min_length=1, max_length=4000)
+    corrections: dict[str, Any] = Field(min_length=1, max_length=20)
+
+
 ACTION_BODIES: dict[str, type[Body]] = {
     "request-correction": RequestCorrectionIn,
     "record-correction": RecordCorrectionIn,
@@ -158,4 +164,5 @@ ACTION_BODIES: dict[str, type[Body]] = {
     "record-disclosure": RecordDisclosureIn,
     "withdraw": WithdrawIn,
     "transfer": TransferIn,
+    "reissue-notice": ReissueNoticeIn,
 }

@@ -112,6 +112,9 @@ class CpuProbe:
             out[name] = out.get(name, 0.0) + t.user + t.system
         t = self.me.cpu_times()
         out["bench"] = t.user + t.system  # the HTTP/Temporal/asyncpg client (and the bare in-process worker)
+        m = psutil.cpu_times()
+        out["machine"] = m.user + m.nice + m.system + getattr(m, "irq", 0.0) + getattr(m, "softirq", 0.0) \
+            + getattr(m, "steal", 0.0)  # every process on the machine, ours included
         return out
 
 
@@ -416,6 +419,7 @@ class Results:
     statuses: dict[str, int]
     breakdown: dict[str, list[tuple[float, float]]]
     sample: int
+    load_at_start: str
 
 
 COMPONENTS = ("temporal", "postgres", "worker", "api", "bench", "other")
@@ -428,6 +432,7 @@ def report(args: argparse.Namespace, res: Results, elapsed: float) -> int:
     print()
     for k, v in machine():
         print(f"- {k}: {v}")
+    print(f"- load average at the start: {res.load_at_start}")
     print()
     print("| phase | ok / n | throughput | p50 ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -458,15 +463,16 @@ def report(args: argparse.Namespace, res: Results, elapsed: float) -> int:
     print("CPU per operation (ms of CPU, user + system, per successful operation; "
           "'bench' = the load generator, incl. the bare in-process worker):")
     print()
-    print("| phase | " + " | ".join(COMPONENTS) + " | total | busy cores |")
-    print("|---|" + "---:|" * (len(COMPONENTS) + 2))
+    print("| phase | " + " | ".join(COMPONENTS) + " | total | cores busy (run) | cores busy (other processes) |")
+    print("|---|" + "---:|" * (len(COMPONENTS) + 3))
     for p in phases:
-        if not p.ok:
+        if not p.ok or not p.wall:
             continue
         cells = [ms(p.cpu.get(c, 0.0) / p.ok) for c in COMPONENTS]
-        total = sum(p.cpu.values())
-        busy = total / p.wall if p.wall else 0.0
-        print(f"| {p.name} | " + " | ".join(cells) + f" | {ms(total / p.ok)} | {busy:.2f} |")
+        total = sum(v for k, v in p.cpu.items() if k != "machine")
+        foreign = max(0.0, p.cpu.get("machine", 0.0) - total)
+        print(f"| {p.name} | " + " | ".join(cells) + f" | {ms(total / p.ok)} | {total / p.wall:.2f} "
+              f"| {foreign / p.wall:.2f} |")
 
     if res.breakdown:
         print()
@@ -481,6 +487,11 @@ def report(args: argparse.Namespace, res: Results, elapsed: float) -> int:
             runs = Phase(name, "", latencies=[r for _, r in rows])
             print(f"| {name} | {len(rows)} | {ms(waits.pct(50))} | {ms(waits.pct(99))} | {ms(runs.pct(50))} "
                   f"| {ms(runs.pct(99))} |")
+    noisy = [p.name for p in phases if p.wall and p.ok
+             and (p.cpu.get("machine", 0.0) - sum(v for k, v in p.cpu.items() if k != "machine")) / p.wall > 0.2]
+    if noisy:
+        print(f"\nWARNING: other processes on this machine used more than 0.2 cores during: {', '.join(noisy)}; "
+              "those figures are not clean.")
     print()
     print(f"sampled case statuses after approve-decision (GET /requests/{{id}}): {res.statuses}")
     print(f"total run time incl. start and stop of the stack: {elapsed:.0f} s")
@@ -505,6 +516,7 @@ async def bench(args: argparse.Namespace, proc: subprocess.Popen, log: Path, por
     print(f"stack ready in {time.monotonic() - t0:.0f} s (API {api_url}, Temporal {temporal}, "
           f"PostgreSQL 127.0.0.1:{ports.pg})", flush=True)
     probe = CpuProbe(proc.pid)
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print("raw baseline: bare Temporal …", flush=True)
     wf = await bench_temporal(temporal, args.n, args.concurrency, probe)
     print("raw baseline: bare asyncpg …", flush=True)
@@ -514,7 +526,7 @@ async def bench(args: argparse.Namespace, proc: subprocess.Popen, log: Path, por
     sample = decided[:: max(1, len(decided) // 20)]  # ~20 cases
     statuses = await check_decided(api_url, sample)
     breakdown = await history_breakdown(temporal, sample)
-    return Results([*kaiji, wf, pg], statuses, breakdown, len(sample))
+    return Results([*kaiji, wf, pg], statuses, breakdown, len(sample), load)
 
 
 def main() -> int:

@@ -47,6 +47,7 @@ class NoticeRequest:
     notice_type: str
     cause_version: int
     party_id: str | None = None
+    supersedes: str | None = None  # the notice this one corrects
 
     @property
     def key(self) -> str:

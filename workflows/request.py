@@ -232,3 +232,11 @@ class RequestWorkflow:
     @transfer.validator
     def _v_transfer(self, cmd: c.Transfer) -> None:
         self._check(cmd)
+
+    @workflow.update(name="reissue-notice")
+    async def reissue_notice(self, cmd: c.ReissueNotice) -> ActionResult:
+        return await self._act(cmd)
+
+    @reissue_notice.validator
+    def _v_reissue_notice(self, cmd: c.ReissueNotice) -> None:
+        self._check(cmd)

@@ -176,6 +176,11 @@ async def perform(action: str, case_id: str, body: Body, principal: Principal, s
                 raise ApiError(422, f"exemptions: unknown clause code(s) {', '.join(unknown)}")
         extra: dict[str, Any] = {}
         new_party = None
+        if action == "reissue-notice":
+            old = await cases.notice(conn, body.notice_id)
+            if old is None or old["case_id"] != case_id:
+                raise ApiError(422, f"notice_id: no notice {body.notice_id} on this case")
+            extra["notice_type"] = old["notice_type"]
         if action == "consult-third-party":
             p = body.party
             new_party = await st.vault.add(conn, party_role="third_party", party_type=p.type, name=p.name,

@@ -6,6 +6,7 @@ field after ``actor`` has a default (old histories keep decoding).
 
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.actors import Actor
 
@@ -129,6 +130,16 @@ class Transfer(Command):
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class ReissueNotice(Command):
+    """訂正通知: a new notice that supersedes an issued one; the old one is never changed."""
+
+    notice_id: str = ""
+    notice_type: str = ""
+    reason: str = ""
+    corrections: dict[str, Any] = field(default_factory=dict)
+
+
 # action name (URL segment in contract.md) -> command class
 COMMANDS: dict[str, type[Command]] = {
     "request-correction": RequestCorrection,
@@ -144,5 +155,6 @@ COMMANDS: dict[str, type[Command]] = {
     "record-disclosure": RecordDisclosure,
     "withdraw": Withdraw,
     "transfer": Transfer,
+    "reissue-notice": ReissueNotice,
 }
 ACTION_OF: dict[type[Command], str] = {cls: name for name, cls in COMMANDS.items()}

@@ -417,6 +417,24 @@ def _disclosure(case: RequestCase, cmd: c.RecordDisclosure, now: datetime) -> li
     return events
 
 
+# Parts of a notice that a correction may change; the number, date and issuer belong to the new notice.
+CORRECTABLE = frozenset({"addressee", "request", "reason_text", "exemptions", "documents", "disclosure",
+                         "extension", "correction", "third_party", "transfer"})
+
+
+@_decides(c.ReissueNotice)
+def _reissue(case: RequestCase, cmd: c.ReissueNotice, now: datetime) -> list[EventDraft]:
+    _required(cmd.notice_id, "notice_id")
+    _required(cmd.reason, "reason")
+    wrong = sorted(set(cmd.corrections) - CORRECTABLE)
+    if wrong:
+        raise invalid(f"訂正できない項目です: {', '.join(wrong)} / These parts cannot be corrected: {', '.join(wrong)}.")
+    if not cmd.corrections:
+        raise invalid("訂正内容を指定してください。 / Say what to correct.")
+    return [draft("NoticeReissued", cmd.actor, now, notice_id=cmd.notice_id, notice_type=cmd.notice_type,
+                  reason=cmd.reason, corrections=cmd.corrections)]
+
+
 @_decides(c.Withdraw)
 def _withdraw(case: RequestCase, cmd: c.Withdraw, now: datetime) -> list[EventDraft]:
     today = jst_date(now)

@@ -21,6 +21,8 @@ def notices_for(case: RequestCase, event: EventDraft, version: int) -> list[Noti
     req = case.case_id
     if kind == "RequestReceived":
         return [NoticeRequest(req, "receipt", version)]
+    if kind == "NoticeReissued":
+        return [NoticeRequest(req, d["notice_type"], version, supersedes=d["notice_id"])]
     if case.kind != "public_records":
         # APPI (個人情報保護法) requests use their own statutory forms, not yet templated:
         # staff issue those outside Kaiji for now (docs/decisions.md).

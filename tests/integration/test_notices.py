@@ -1,0 +1,122 @@
+"""Official notices from real cases: numbered without gaps, reproducible, immutable, corrected by reissue."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+from collections import defaultdict
+
+import asyncpg
+import pytest
+from pypdf import PdfReader
+
+from activities.notices import render
+from domain.events import NoticeRequest
+from store.db import connect
+from tests.integration.conftest import Api
+from tests.integration.test_request_paths import PARTIAL, soon
+
+
+async def decided_partial(api: Api, department: str = "toshi", reviewer: str = "shinsa", **register) -> dict:
+    case = await api.register(department=department, **register)
+    r = await api.act(case["id"], "draft-decision", PARTIAL | {"disclosure_on": soon()}, reviewer)
+    assert r.status_code == 200, r.text
+    return case
+
+
+async def test_decision_notice_pdf_says_what_the_law_requires(api: Api) -> None:
+    case = await decided_partial(api, received_on="2026-11-20")
+    r = await api.act(case["id"], "approve-decision", {"decided_on": "2026-11-27"}, "kacho")
+    assert r.status_code == 200, r.text
+    notice = [n for n in r.json()["notices"] if n["type"] == "decision_partial"][0]
+    pdf = (await api.http.get(notice["pdf"], headers=api.as_("shinsa"))).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    for needle in ("部分公開決定通知書", notice["number"], "令和8年11月27日", "第9条第2号", "3か月", "6か月",
+                   "山田 太郎"):
+        assert needle.replace(" ", "") in text.replace(" ", ""), needle
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    descriptors = [f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts.values()]
+    assert any("/FontFile2" in d for d in descriptors)
+    assert hashlib.sha256(pdf).hexdigest() == notice["sha256"]
+
+
+async def test_stored_notice_rerenders_byte_identical(api: Api) -> None:
+    case = await api.register()
+    conn = await connect(api.settings.database_url)
+    try:
+        row = await conn.fetchrow("select * from notices where case_id = $1", case["id"])
+    finally:
+        await conn.close()
+    again = render(row["notice_type"], row["data"])
+    assert again.template_version == row["template_version"]
+    assert again.sha256 == row["sha256"] == hashlib.sha256(bytes(row["pdf"])).hexdigest()
+
+
+async def test_notices_cannot_be_changed_in_the_database(api: Api) -> None:
+    case = await api.register()
+    conn = await connect(api.settings.database_url)
+    try:
+        for sql in ("update notices set number = 'x' where case_id = $1", "delete from notices where case_id = $1"):
+            with pytest.raises(asyncpg.PostgresError, match="immutable"):
+                await conn.execute(sql, case["id"])
+    finally:
+        await conn.close()
+
+
+async def test_a_correction_is_a_new_notice_that_supersedes(api: Api) -> None:
+    case = await api.register()
+    receipt = case["notices"][0]
+    r = await api.act(case["id"], "reissue-notice", {"notice_id": receipt["id"], "reason": "宛名の誤記",
+                                                     "corrections": {"addressee": {"name": "山田 太朗"}}}, "madoguchi")
+    assert r.status_code == 200, r.text
+    notices = r.json()["notices"]
+    assert len(notices) == 2 and notices[1]["supersedes"] == receipt["id"]
+    assert notices[1]["number"] != receipt["number"] and notices[1]["sha256"] != receipt["sha256"]
+    html = (await api.http.get(notices[1]["html"], headers=api.as_("madoguchi"))).text
+    assert "山田 太朗" in html
+    old = (await api.http.get(receipt["html"], headers=api.as_("madoguchi"))).text
+    assert "山田 太郎" in old  # the original is unchanged
+    bad = await api.act(case["id"], "reissue-notice", {"notice_id": receipt["id"], "reason": "x",
+                                                       "corrections": {"number": "第1号"}}, "madoguchi")
+    assert bad.status_code == 422
+
+
+async def test_retried_notice_activity_issues_one_notice(api: Api) -> None:
+    from activities.notice_activity import NoticeActivities
+    from domain.profile import load_profile
+    from kaiji.secrets import load_secrets
+    from store.db import create_pool
+
+    case = await api.register()
+    pool = await create_pool(api.settings.database_url, max_size=2)
+    try:
+        acts = NoticeActivities(pool, load_secrets(api.settings), load_profile("koganei"))
+        first = await acts.issue_notice(NoticeRequest(case["id"], "receipt", 1))
+        again = await acts.issue_notice(NoticeRequest(case["id"], "receipt", 1))
+        assert first == again
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("select count(*) from notices where case_id = $1", case["id"]) == 1
+    finally:
+        await pool.close()
+
+
+async def test_fifty_concurrent_decisions_in_two_departments_number_without_gaps(api: Api) -> None:
+    toshi = [decided_partial(api) for _ in range(25)]
+    kankyo = [decided_partial(api, "kankyo", "kankyo") for _ in range(25)]
+    cases = await asyncio.gather(*toshi, *kankyo)
+    approvals = [api.act(c["id"], "approve-decision", {}, "kacho" if c["department"] == "toshi" else "kankyo_kacho")
+                 for c in cases]
+    results = await asyncio.gather(*approvals)
+    assert all(r.status_code == 200 for r in results)
+    conn = await connect(api.settings.database_url)
+    try:
+        rows = await conn.fetch("select c.department, n.number from notices n join case_view c using (case_id)")
+    finally:
+        await conn.close()
+    series: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        series[row["department"]].append(int(row["number"].rsplit("第", 1)[1].rstrip("号")))
+    for department, numbers in series.items():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), department
+    assert len(series["kankyo"]) >= 50  # 25 receipts + 25 decisions
