@@ -9,6 +9,7 @@ import asyncpg
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.cases import CaseActivities
 from activities.events import EventActivities
 from activities.notice_activity import NoticeActivities
 from domain.profile import Profile, load_profile
@@ -26,13 +27,15 @@ def build_worker(
     client: Client, pool: asyncpg.Pool, settings: Settings, secrets: Secrets, profile: Profile,
     *, task_queue: str | None = None,
 ) -> Worker:
+    queue = task_queue or settings.task_queue
     events = EventActivities(pool)
     notices = NoticeActivities(pool, secrets, profile)
+    cases = CaseActivities(pool, queue)
     return Worker(
         client,
-        task_queue=task_queue or settings.task_queue,
+        task_queue=queue,
         workflows=WORKFLOWS,
-        activities=[events.record_events, notices.issue_notice],
+        activities=[events.record_events, notices.issue_notice, cases.load_stream, cases.signal_request],
         max_cached_workflows=2000,
     )
 

@@ -59,3 +59,41 @@ class NoticeIssued:
     notice_id: str
     number: str
     sha256: str
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One recorded event as a workflow needs it to rebuild its state."""
+
+    type: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ChallengeLink:
+    """An appeal (審査請求) or suit (取消訴訟) filed against a request."""
+
+    kind: str  # appeal | suit
+    challenge_id: str
+    filed_on: str
+
+
+@dataclass(frozen=True)
+class ChallengeOutcome:
+    """How a challenge ended; ``reopen`` when a ruling or judgment widens the disclosure."""
+
+    challenge_id: str
+    result: str  # e.g. rejected, granted, partly_granted, revoked, withdrawn
+    decided_on: str
+    reopen: bool = False
+    scope: list[dict[str, str]] = field(default_factory=list)  # documents with their new disclosure
+
+
+@dataclass(frozen=True)
+class CaseSignal:
+    """Input of the ``signal_request`` activity: deliver a signal, restarting a closed request if needed."""
+
+    case_id: str
+    signal: str
+    link: ChallengeLink | None = None
+    outcome: ChallengeOutcome | None = None

@@ -10,7 +10,15 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from domain.errors import Refusal
-    from domain.events import EventDraft, NoticeIssued, NoticeRequest, RecordInput, RecordResult
+    from domain.events import (
+        CaseSignal,
+        EventDraft,
+        NoticeIssued,
+        NoticeRequest,
+        RecordInput,
+        RecordResult,
+        StreamEvent,
+    )
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 NOTICE_TIMEOUT = timedelta(minutes=2)
@@ -29,6 +37,19 @@ async def record(stream_id: str, expected_version: int, events: list[EventDraft]
         result_type=RecordResult,
         start_to_close_timeout=ACTIVITY_TIMEOUT,
         retry_policy=RETRY,
+    )
+
+
+async def load_stream(stream_id: str) -> list[StreamEvent]:
+    return await workflow.execute_activity(
+        "load_stream", stream_id, result_type=list[StreamEvent], start_to_close_timeout=ACTIVITY_TIMEOUT,
+        retry_policy=RETRY,
+    )
+
+
+async def signal_request(sig: CaseSignal) -> None:
+    await workflow.execute_activity(
+        "signal_request", sig, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
     )
 
 

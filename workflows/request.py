@@ -6,26 +6,24 @@ durable timers derived from the case state (domain.requests.timers).
 """
 
 
-import asyncio
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actors import SYSTEM_ACTOR
-    from domain.clock import start_of_day
     from domain.errors import Refusal
-    from domain.events import EventDraft, draft
+    from domain.events import ChallengeLink, ChallengeOutcome, EventDraft
     from domain.requests import commands as c
+    from domain.requests.challenges import conclusion_events, link_events
     from domain.requests.decide import decide
     from domain.requests.evolve import evolve
     from domain.requests.notices import notices_for
     from domain.requests.registration import RegisterRequest, receive
     from domain.requests.state import RequestCase
-    from domain.requests.timers import fire, fires_at, next_timer
-    from workflows.common import issue_notice, record, refusal_error
+    from domain.requests.timers import fire, next_timer
+    from workflows.common import load_stream, refusal_error
+    from workflows.machine import CaseMachine
 
 
 @dataclass(frozen=True)
@@ -36,70 +34,35 @@ class ActionResult:
 
 
 @workflow.defn(name="RequestCase")
-class RequestWorkflow:
+class RequestWorkflow(CaseMachine):
+    evolve = staticmethod(evolve)
+    notices_for = staticmethod(notices_for)
+    next_timer = staticmethod(next_timer)
+    fire = staticmethod(fire)
+
     def __init__(self) -> None:
-        self.case = RequestCase()
-        self._changes = 0
-        self._lock = asyncio.Lock()
-        self._registered = False  # receipt recorded and its notice issued
+        self._init_machine(RequestCase())
+
+    def _stream_id(self, events: list[EventDraft]) -> str:
+        return self.case.case_id or events[0].data["case_id"]
 
     @workflow.run
     async def run(self, inp: RegisterRequest) -> str:
-        try:
-            events = receive(inp)
-        except Refusal as exc:
-            raise refusal_error(exc) from None
-        await self._record(events, "request.register")
+        if inp.resume:
+            for event in await load_stream(inp.case_id):
+                evolve(self.case, event.type, event.data)
+        else:
+            try:
+                events = receive(inp)
+            except Refusal as exc:
+                raise refusal_error(exc) from None
+            await self._record(events, "request.register")
         self._registered = True
-        while not self.case.closed:
-            await self._sleep_until_change_or_timer()
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._live_until_closed()
         return self.case.closed_reason or ""
 
-    async def _sleep_until_change_or_timer(self) -> None:
-        timer = next_timer(self.case)
-        seen = self._changes
-        if timer is not None:
-            delay = (start_of_day(fires_at(timer)) - workflow.now()).total_seconds()
-            if delay > 0:
-                try:
-                    await workflow.wait_condition(lambda: self._changes != seen, timeout=delay)
-                    return
-                except TimeoutError:
-                    pass
-            async with self._lock:
-                events = fire(self.case, timer, workflow.now())
-                if events:
-                    await self._record_locked(events, f"timer.{timer.kind}")
-            return
-        await workflow.wait_condition(lambda: self._changes != seen)
-
-    async def _record(self, events: list[EventDraft], action: str) -> None:
-        async with self._lock:
-            await self._record_locked(events, action)
-
-    async def _record_locked(self, events: list[EventDraft], action: str) -> None:
-        start = self.case.version
-        await record(self.case.case_id or events[0].data["case_id"], start, events, action)
-        notices = []
-        for offset, event in enumerate(events, start=1):
-            evolve(self.case, event.type, event.data)
-            notices += notices_for(self.case, event, start + offset)
-        self._changes += 1
-        failed = []
-        for notice in notices:
-            try:
-                await issue_notice(notice)
-            except ActivityError as exc:
-                # The decision stands; a notice that cannot be rendered is flagged for staff, not lost.
-                failed.append(draft("NoticeFailed", SYSTEM_ACTOR, workflow.now(), notice_type=notice.notice_type,
-                                    cause_version=notice.cause_version, error=str(exc.cause or exc)))
-        if failed:
-            await record(self.case.case_id, self.case.version, failed, "notice.failed")
-            for event in failed:
-                evolve(self.case, event.type, event.data)
-
     async def _act(self, cmd: c.Command) -> ActionResult:
+        await workflow.wait_condition(lambda: self._registered)
         async with self._lock:
             try:
                 events = decide(self.case, cmd, workflow.now())
@@ -109,6 +72,8 @@ class RequestWorkflow:
         return self.result()
 
     def _check(self, cmd: c.Command) -> None:
+        if not self._registered:
+            return  # a resumed run is still loading its events: the handler decides once it has them
         try:
             decide(self.case, cmd, workflow.now())
         except Refusal as exc:
@@ -122,6 +87,18 @@ class RequestWorkflow:
         """Returns once the receipt is recorded and its 受付票 issued (used with update-with-start)."""
         await workflow.wait_condition(lambda: self._registered)
         return self.result()
+
+    @workflow.signal(name="challenge-linked")
+    async def challenge_linked(self, link: ChallengeLink) -> None:
+        """An appeal or suit was filed against this request: it shows on the request's timeline."""
+        await workflow.wait_condition(lambda: self._registered)
+        await self._record(link_events(self.case, link, workflow.now()), f"request.{link.kind}-linked")
+
+    @workflow.signal(name="challenge-concluded")
+    async def challenge_concluded(self, outcome: ChallengeOutcome) -> None:
+        """A ruling or judgment ended a challenge; a grant or revocation reopens the request."""
+        await workflow.wait_condition(lambda: self._registered)
+        await self._record(conclusion_events(self.case, outcome, workflow.now()), "request.challenge-concluded")
 
     @workflow.query(name="state")
     def state(self) -> dict[str, Any]:
@@ -239,4 +216,12 @@ class RequestWorkflow:
 
     @reissue_notice.validator
     def _v_reissue_notice(self, cmd: c.ReissueNotice) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="record-ncnd-report")
+    async def record_ncnd_report(self, cmd: c.RecordNcndReport) -> ActionResult:
+        return await self._act(cmd)
+
+    @record_ncnd_report.validator
+    def _v_record_ncnd_report(self, cmd: c.RecordNcndReport) -> None:
         self._check(cmd)

@@ -140,6 +140,14 @@ class ReissueNotice(Command):
     corrections: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RecordNcndReport(Command):
+    """存否応答拒否の審査会への報告: the council heard this decision at a session."""
+
+    reported_on: str = ""
+    session_ref: str = ""
+
+
 # action name (URL segment in contract.md) -> command class
 COMMANDS: dict[str, type[Command]] = {
     "request-correction": RequestCorrection,
@@ -156,5 +164,6 @@ COMMANDS: dict[str, type[Command]] = {
     "withdraw": Withdraw,
     "transfer": Transfer,
     "reissue-notice": ReissueNotice,
+    "record-ncnd-report": RecordNcndReport,
 }
 ACTION_OF: dict[type[Command], str] = {cls: name for name, cls in COMMANDS.items()}

@@ -18,6 +18,7 @@ from domain.events import EventDraft, draft
 from domain.profile import CaseRules
 from domain.requests import commands as c
 from domain.requests import transitions as t
+from domain.requests.challenges import narrowed
 from domain.requests.registration import due_dates
 from domain.requests.state import RequestCase
 
@@ -293,6 +294,11 @@ def _draft(case: RequestCase, cmd: c.DraftDecision, now: datetime) -> list[Event
     for doc in cmd.documents:
         if doc.disclosure not in DISCLOSURES:
             raise invalid(f"documents.disclosure は {', '.join(DISCLOSURES)} のいずれかです。")
+    if case.required_scope:
+        short = narrowed(case.required_scope, [{"title": d.title, "disclosure": d.disclosure} for d in cmd.documents])
+        if short:
+            raise conflict(f"裁決・判決が求める範囲より狭い決定はできません: {', '.join(short)} / "
+                           f"The ruling requires wider disclosure of: {', '.join(short)}.")
     disclosure_on = None
     if cmd.outcome in ("full", "partial"):
         disclosure_on = _date(cmd.disclosure_on, "disclosure_on", today, default_today=False)
@@ -433,6 +439,19 @@ def _reissue(case: RequestCase, cmd: c.ReissueNotice, now: datetime) -> list[Eve
         raise invalid("訂正内容を指定してください。 / Say what to correct.")
     return [draft("NoticeReissued", cmd.actor, now, notice_id=cmd.notice_id, notice_type=cmd.notice_type,
                   reason=cmd.reason, corrections=cmd.corrections)]
+
+
+@_decides(c.RecordNcndReport)
+def _ncnd_report(case: RequestCase, cmd: c.RecordNcndReport, now: datetime) -> list[EventDraft]:
+    today = jst_date(now)
+    decision = case.decision or (case.previous_decisions[-1] if case.previous_decisions else None)
+    if decision is None or decision.outcome != "neither_confirm_nor_deny":
+        raise conflict("存否応答拒否の決定がありません。 / This case has no neither-confirm-nor-deny decision.")
+    if case.ncnd_reported_on:
+        raise conflict(f"{case.ncnd_reported_on} に報告済みです。 / Already reported on {case.ncnd_reported_on}.")
+    on = _date(cmd.reported_on, "reported_on", today)
+    _not_future(on, "reported_on", today)
+    return [draft("NcndReported", cmd.actor, now, reported_on=on.isoformat(), session_ref=cmd.session_ref)]
 
 
 @_decides(c.Withdraw)

@@ -241,12 +241,22 @@ def _challenge_done(case: RequestCase, d: dict[str, Any]) -> None:
 def _reopened(case: RequestCase, d: dict[str, Any]) -> None:
     """A ruling or judgment widened the disclosure: decide and disclose the new scope."""
     case.status = t.UNDER_REVIEW
+    if case.decision is not None:
+        case.previous_decisions.append(case.decision)
     case.decision = None
+    case.overdue = False
+    case.reminded_for = None
+    case.required_scope = list(d.get("scope", []))
     case.closed_reason = None
     case.appeal_window_closed = False
     case.disclosed_on = None
     case.uncollected = False
     _set_due(case, d)
+
+
+@_on("NcndReported")
+def _ncnd_reported(case: RequestCase, d: dict[str, Any]) -> None:
+    case.ncnd_reported_on = d["reported_on"]
 
 
 @_on("RequestWithdrawn")

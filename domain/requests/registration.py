@@ -22,17 +22,20 @@ class RegisterRequest:
     """Workflow input. Personal data stays in the parties table: only its id travels."""
 
     case_id: str
-    kind: str
-    received_on: str
-    channel: str
-    subject: str
-    department: str
-    preferred_method: str
-    requester_party_id: str
-    requester_type: str
-    actor: Actor
-    rules: CaseRules
-    entered_at: datetime
+    kind: str = ""
+    received_on: str = ""
+    channel: str = ""
+    subject: str = ""
+    department: str = ""
+    preferred_method: str = ""
+    requester_party_id: str = ""
+    requester_type: str = ""
+    actor: Actor | None = None
+    rules: CaseRules | None = None
+    entered_at: datetime | None = None
+    # A new run of a case whose earlier run closed: rebuild the state from its events
+    # (an appeal, suit or council report can reach a request after it became final).
+    resume: bool = False
 
 
 def due_dates(rules: CaseRules, received_on: str, excluded_days: int, extended_to: str | None = None) -> dict:
@@ -59,6 +62,7 @@ def due_dates(rules: CaseRules, received_on: str, excluded_days: int, extended_t
 
 
 def receive(inp: RegisterRequest) -> list[EventDraft]:
+    assert inp.actor is not None and inp.rules is not None and inp.entered_at is not None
     if inp.kind not in KINDS:
         raise invalid(f"unknown request kind {inp.kind!r}")
     received = _d(inp.received_on)

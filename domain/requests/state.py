@@ -82,6 +82,9 @@ class RequestCase:
     suits: list[str] = field(default_factory=list)
     open_suits: list[str] = field(default_factory=list)
     status_before_challenge: str | None = None
+    required_scope: list[dict[str, str]] = field(default_factory=list)  # set by a reopening ruling/judgment
+    previous_decisions: list[Decision] = field(default_factory=list)
+    ncnd_reported_on: str | None = None
 
     @property
     def closed(self) -> bool:

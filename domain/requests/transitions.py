@@ -69,6 +69,7 @@ TRANSITIONS: dict[str, Rule] = {
     "record-disclosure": _rule({DECIDED}, {"front_desk", _OFFICER}, "公開の実施"),
     "withdraw": _rule(BEFORE_DECISION, {"front_desk", _OFFICER}, "取下げ"),
     "transfer": _rule(BEFORE_DECISION, {"front_desk", _OFFICER}, "移送"),
+    "record-ncnd-report": _rule(set(STATUSES), {"council", _OFFICER}, "存否応答拒否の報告"),
     "reissue-notice": _rule(set(STATUSES) - {CLOSED}, {"front_desk", "reviewer", _OFFICER}, "通知書の訂正"),
 }
 

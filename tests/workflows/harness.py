@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from activities.cases import CaseActivities
 from activities.events import EventActivities
 from activities.notice_activity import NoticeActivities
 from domain.actors import Actor
@@ -39,8 +40,10 @@ async def running_worker(client: Client, database_url: str, keyring: KeyRing):
     queue = "test-" + uuid.uuid4().hex[:8]
     events = EventActivities(pool)
     notices = NoticeActivities(pool, secrets, PROFILE)
+    cases = CaseActivities(pool, queue)
     async with Worker(client, task_queue=queue, workflows=WORKFLOWS,
-                      activities=[events.record_events, notices.issue_notice]):
+                      activities=[events.record_events, notices.issue_notice, cases.load_stream,
+                                  cases.signal_request]):
         yield queue, pool, PartyVault(secrets.cipher, secrets.search_key)
     await pool.close()
 

@@ -1,0 +1,47 @@
+"""Appeals and suits as the request sees them: linked on its timeline, and reopening it when won.
+
+A grant (認容) or revocation (取消) makes the city decide again and disclose the
+wider scope: the request returns to review with a fresh decision period
+counted from the ruling or judgment, and a new draft may not disclose less than
+that scope (a ruling never leaves the appellant worse off).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.actors import SYSTEM_ACTOR
+from domain.events import ChallengeLink, ChallengeOutcome, EventDraft, draft
+from domain.profile import CaseRules
+from domain.requests.registration import due_dates
+from domain.requests.state import RequestCase
+
+DISCLOSURE_RANK = {"withheld": 0, "partial": 1, "full": 2}
+
+
+def link_events(case: RequestCase, link: ChallengeLink, now: datetime) -> list[EventDraft]:
+    if link.challenge_id in case.appeals or link.challenge_id in case.suits:
+        return []  # the signal was delivered again
+    if link.kind == "appeal":
+        return [draft("AppealLinked", SYSTEM_ACTOR, now, appeal_id=link.challenge_id, filed_on=link.filed_on)]
+    return [draft("SuitLinked", SYSTEM_ACTOR, now, suit_id=link.challenge_id, filed_on=link.filed_on)]
+
+
+def conclusion_events(case: RequestCase, outcome: ChallengeOutcome, now: datetime) -> list[EventDraft]:
+    if outcome.challenge_id not in case.open_appeals and outcome.challenge_id not in case.open_suits:
+        return []
+    events = [draft("ChallengeConcluded", SYSTEM_ACTOR, now, challenge_id=outcome.challenge_id,
+                    result=outcome.result, decided_on=outcome.decided_on, reopen=outcome.reopen)]
+    if outcome.reopen:
+        rules = CaseRules(**{**case.rules, "extra_closures": tuple(case.rules.get("extra_closures", ()))})
+        events.append(draft("RequestReopened", SYSTEM_ACTOR, now, challenge_id=outcome.challenge_id,
+                            scope=outcome.scope, old_due=case.decision_due,
+                            **due_dates(rules, outcome.decided_on, 0)))
+    return events
+
+
+def narrowed(scope: list[dict[str, str]], documents: list[dict[str, str]]) -> list[str]:
+    """Titles the new draft would disclose less of than the ruling requires."""
+    drafted = {d["title"]: DISCLOSURE_RANK.get(d["disclosure"], 0) for d in documents}
+    return [s["title"] for s in scope
+            if drafted.get(s["title"], -1) < DISCLOSURE_RANK.get(s["disclosure"], 0)]

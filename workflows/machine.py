@@ -1,0 +1,93 @@
+"""The mechanics every case workflow shares: state folded from events, one writer, derived timers.
+
+A subclass supplies the domain functions (evolve, notices, timers); this class
+records events through the one transactional activity, issues the notices the
+events call for, and sleeps until the next legal deadline or the next change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.actors import SYSTEM_ACTOR
+    from domain.clock import start_of_day
+    from domain.events import EventDraft, NoticeRequest, draft
+    from domain.requests.timers import Timer, fires_at
+    from workflows.common import issue_notice, record
+
+
+class CaseMachine:
+    case: Any
+    evolve: Callable[[Any, str, dict[str, Any]], Any]
+    notices_for: Callable[[Any, EventDraft, int], list[NoticeRequest]]
+    next_timer: Callable[[Any], Timer | None]
+    fire: Callable[[Any, Timer, Any], list[EventDraft]]
+
+    def _init_machine(self, case: Any) -> None:
+        self.case = case
+        self._changes = 0
+        self._lock = asyncio.Lock()
+        self._registered = False
+
+    def _stream_id(self, events: list[EventDraft]) -> str:
+        raise NotImplementedError
+
+    async def _record(self, events: list[EventDraft], action: str) -> None:
+        async with self._lock:
+            await self._record_locked(events, action)
+
+    async def _record_locked(self, events: list[EventDraft], action: str) -> None:
+        if not events:
+            return
+        start = self.case.version
+        stream = self._stream_id(events)
+        await record(stream, start, events, action)
+        notices: list[NoticeRequest] = []
+        for offset, event in enumerate(events, start=1):
+            type(self).evolve(self.case, event.type, event.data)
+            notices += type(self).notices_for(self.case, event, start + offset)
+        self._changes += 1
+        failed = []
+        for notice in notices:
+            try:
+                await issue_notice(notice)
+            except ActivityError as exc:
+                # The act stands; a notice that cannot be rendered is flagged for staff, not lost.
+                failed.append(draft("NoticeFailed", SYSTEM_ACTOR, workflow.now(), notice_type=notice.notice_type,
+                                    cause_version=notice.cause_version, error=str(exc.cause or exc)))
+        if failed:
+            await record(stream, self.case.version, failed, "notice.failed")
+            for event in failed:
+                type(self).evolve(self.case, event.type, event.data)
+
+    async def _sleep_until_change_or_timer(self) -> None:
+        timer = type(self).next_timer(self.case)
+        seen = self._changes
+        if timer is not None:
+            delay = (start_of_day(fires_at(timer)) - workflow.now()).total_seconds()
+            if delay > 0:
+                try:
+                    await workflow.wait_condition(lambda: self._changes != seen, timeout=delay)
+                    return
+                except TimeoutError:
+                    pass
+            async with self._lock:
+                events = type(self).fire(self.case, timer, workflow.now())
+                await self._record_locked(events, f"timer.{timer.kind}")
+            return
+        await workflow.wait_condition(lambda: self._changes != seen)
+
+    async def _live_until_closed(self) -> None:
+        """Serve timers and handlers until the case is closed and no handler is still running."""
+        while True:
+            while not self.case.closed:
+                await self._sleep_until_change_or_timer()
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            if self.case.closed:  # a late signal may have reopened it
+                return
