@@ -18,9 +18,10 @@ from kaiji.secrets import Secrets, load_secrets
 from kaiji.settings import Settings, load_settings
 from kaiji.temporal import connect_client
 from store.db import create_pool
+from workflows.appeal import AppealWorkflow
 from workflows.request import RequestWorkflow
 
-WORKFLOWS = [RequestWorkflow]
+WORKFLOWS = [RequestWorkflow, AppealWorkflow]
 
 
 def build_worker(

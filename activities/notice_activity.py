@@ -38,7 +38,8 @@ class NoticeActivities:
             existing = await notices.by_key(conn, req.key)
             if existing:
                 return NoticeIssued(existing["notice_id"], existing["number"], existing["sha256"])
-            case = await cases.case_state(conn, req.case_id)
+            case = await cases.case_state(conn, req.case_id) if req.case_id.startswith("R-") else \
+                await cases.appeal_state(conn, req.case_id)
             event = await events.event_at(conn, req.case_id, req.cause_version)
             if case is None or event is None:
                 raise ApplicationError(f"{req.key}: case or causing event not found yet")  # retried
@@ -55,6 +56,9 @@ class NoticeActivities:
                 number = f"{format_fiscal_year(fy)} {dept.name if dept else case['department']} 第{n}号"
                 if previous is not None:  # 訂正: the stored data with the corrections, under a new number
                     data = notice_data.corrected(previous["data"], event.data["corrections"], number, issued_on)
+                elif req.case_id.startswith("A-"):
+                    data = notice_data.build_appeal(req.notice_type, number=number, issued_on=issued_on, appeal=case,
+                                                    event=event.data, addressee=addressee, profile=self.profile)
                 else:
                     data = notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
                                              event=event.data, addressee=addressee, profile=self.profile)

@@ -104,3 +104,45 @@ def corrected(previous: dict[str, Any], corrections: dict[str, Any], number: str
         else:
             data[key] = value
     return data
+
+
+RULING_MAIN_TEXT = {
+    "granted": "処分庁が行った決定を取り消し、審査請求に係る公文書を公開する。",
+    "partly_granted": "処分庁が行った決定の一部を取り消し、別紙のとおり公開する範囲を広げる。",
+}
+
+
+def build_appeal(
+    notice_type: str, *, number: str, issued_on: str, appeal: dict[str, Any], event: dict[str, Any],
+    addressee: Party, profile: Profile,
+) -> dict[str, Any]:
+    """Data of an appeal notice: 補正命令書, 諮問通知書 (to each party concerned), 裁決書."""
+    dept = profile.department(appeal["department"])
+    data: dict[str, Any] = {
+        "number": number,
+        "issued_on": issued_on,
+        "addressee": {"name": addressee.name, "address": addressee.address or None, "honorific": "様"},
+        "issuer": profile.mayor,
+        "department": {"code": appeal["department"], "name": dept.name if dept else appeal["department"]},
+        "case_id": appeal["appeal_id"],
+        "appeal": {"id": appeal["appeal_id"], "filed_on": appeal["filed_on"],
+                   "target": f"{appeal['request_id']} に対する決定" if appeal["kind"] == "decision"
+                   else f"{appeal['request_id']} に係る不作為"},
+    }
+    if notice_type == "appeal_correction_order":
+        data["correction"] = {"what": event["what"], "respond_by": event["respond_by"]}
+    elif notice_type == "referral_notice":
+        data["basis"] = "行政不服審査法第43条第3項"
+        data["referral"] = {"council": profile.council.name, "referred_on": event["referred_on"]}
+    elif notice_type == "ruling":
+        ruling = event["ruling"]
+        report = appeal.get("report") or {}
+        data["addressee"]["address"] = addressee.address or "（住所不明）"
+        data["ruling"] = {
+            "outcome": ruling, "ruled_on": event["ruled_on"], "reasons": event.get("text") or "別紙のとおり",
+            "main_text": RULING_MAIN_TEXT.get(ruling),
+            "scope": "、".join(f"{i['title']}（{i['disclosure']}）" for i in event.get("scope", [])) or None,
+            "council_report": report.get("text"),
+        }
+        data["challenge"] = challenge(profile)
+    return data

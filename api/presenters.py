@@ -101,3 +101,63 @@ def notice_meta(n: asyncpg.Record) -> dict[str, Any]:
 def event_view(e: Any) -> dict[str, Any]:
     return {"version": e.version, "type": e.type, "occurred_at": e.occurred_at.isoformat(),
             "actor": e.actor, "role": e.role, "data": e.data}
+
+
+def appeal_summary(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": row["appeal_id"],
+        "request_id": row["request_id"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "closed_reason": row["closed_reason"],
+        "department": row["department"],
+        "filed_on": _iso(row["filed_on"]),
+        "window_ends": _iso(row["window_ends"]),
+        "late": row["late"],
+        "referred_on": _iso(row["referred_on"]),
+        "report_due": _iso(row["report_due"]),
+        "report_overdue": row["report_overdue"],
+        "ruling": row["ruling"],
+        "ruled_on": _iso(row["ruled_on"]),
+    }
+
+
+def appeal_detail(row: asyncpg.Record, principal: Principal, *, appellant: Party | None,
+                  notices: list[asyncpg.Record]) -> dict[str, Any]:
+    state = row["state"]
+    out = appeal_summary(row)
+    out.update({
+        "version": row["version"],
+        "grounds": state.get("grounds"),
+        "late_reason": state.get("late_reason"),
+        "window": state.get("window"),
+        "decision": state.get("decision"),
+        "third_party_objection": state.get("third_party_objection"),
+        "correction_respond_by": state.get("correction_respond_by"),
+        "explanation_due": state.get("explanation_due"),
+        "explanation_filed_on": state.get("explanation_filed_on"),
+        "sessions": state.get("sessions", []),
+        "report": state.get("report"),
+        "ruling_detail": state.get("ruling"),
+        "appellant": {"party_id": appellant.party_id, "name": appellant.name} if appellant and principal.role == "council"
+        else party_view(appellant, principal),
+        "notices": [notice_meta(n) for n in notices],
+    })
+    return out
+
+
+def referral(row: asyncpg.Record, appellant: Party | None) -> dict[str, Any]:
+    """What the council sees: decision, reasons, withheld documents (in camera), the department's
+    explanation, sessions — and of the people only the appellant's name."""
+    state = row["state"]
+    return {
+        **appeal_summary(row),
+        "appellant_name": appellant.name if appellant else None,
+        "grounds": state.get("grounds"),
+        "decision": state.get("decision"),
+        "withheld_documents": [d for d in (state.get("decision") or {}).get("documents") or []
+                               if d.get("disclosure") != "full"],
+        "explanation": state.get("explanation_text"),
+        "sessions": state.get("sessions", []),
+        "report": state.get("report"),
+    }

@@ -9,7 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 import asyncpg
-from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -32,9 +38,18 @@ async def audit_refusal(pool: asyncpg.Pool, principal: Principal, entity: str, a
 
 async def execute(
     client: Client, pool: asyncpg.Pool, principal: Principal, workflow_id: str, update: str, arg: Any,
-    result_type: type, *, audit_name: str,
+    result_type: type, *, audit_name: str, resume: Any = None, resume_arg: Any = None, task_queue: str = "",
 ) -> Any:
     try:
+        if resume is not None:  # the case has closed: a new run rebuilds it from its events, then acts
+            start = WithStartWorkflowOperation(
+                resume, resume_arg, id=workflow_id, task_queue=task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+            )
+            return await client.execute_update_with_start_workflow(
+                update, arg, start_workflow_operation=start, result_type=result_type, rpc_timeout=UPDATE_TIMEOUT
+            )
         return await client.get_workflow_handle(workflow_id).execute_update(
             update, arg, result_type=result_type, rpc_timeout=UPDATE_TIMEOUT
         )

@@ -19,7 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -31,6 +31,10 @@ Code = Annotated[str, Field(min_length=1, pattern=r"^\S+$")]
 Text = Annotated[str, Field(min_length=1)]
 PositiveInt = Annotated[int, Field(gt=0)]
 NonNegativeInt = Annotated[int, Field(ge=0)]
+
+
+if TYPE_CHECKING:
+    from domain.appeals.commands import AppealRules
 
 
 class ProfileError(Exception):
@@ -242,6 +246,18 @@ class Profile(_Model):
             report_ncnd_to_council=self.report_ncnd_to_council,
             extra_closures=tuple(d.isoformat() for d in self.extra_closures),
             basis=rule.basis,
+        )
+
+    def appeal_rules(self) -> "AppealRules":
+        """The snapshot one appeal carries: correction period, council members, quorum, report target."""
+        from domain.appeals.commands import AppealRules
+
+        return AppealRules(
+            correction_days=self.appeal_correction_days,
+            report_target_days=self.council.report_target_days,
+            council_members=tuple(m.id for m in self.council.members),
+            quorum=self.quorum(),
+            extra_closures=tuple(d.isoformat() for d in self.extra_closures),
         )
 
 

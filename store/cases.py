@@ -19,6 +19,10 @@ async def case_state(conn: asyncpg.Connection, case_id: str) -> dict | None:
     return await conn.fetchval("select state from case_view where case_id = $1", case_id)
 
 
+async def appeal_state(conn: asyncpg.Connection, appeal_id: str) -> dict | None:
+    return await conn.fetchval("select state from appeal_view where appeal_id = $1", appeal_id)
+
+
 async def list_cases(
     conn: asyncpg.Connection, *, status: str | None = None, department: str | None = None,
     overdue: bool | None = None, due_before: date | None = None, q: str | None = None,
@@ -72,3 +76,20 @@ async def notices_of(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Rec
 
 async def notice(conn: asyncpg.Connection, notice_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow("select * from notices where notice_id = $1", notice_id)
+
+
+async def get_appeal(conn: asyncpg.Connection, appeal_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("select * from appeal_view where appeal_id = $1", appeal_id)
+
+
+async def list_appeals(conn: asyncpg.Connection, *, status: str | None = None,
+                       department: str | None = None) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """select * from appeal_view where ($1::text is null or status = $1)
+               and ($2::text is null or department = $2) order by appeal_id desc limit 500""",
+        status, department,
+    )
+
+
+async def council_report(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("select * from council_reports where case_id = $1", case_id)

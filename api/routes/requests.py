@@ -22,6 +22,7 @@ from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.requests import commands as c
 from domain.requests.registration import RegisterRequest
+from domain.requests.transitions import CLOSED, TRANSITIONS
 from store import audit, cases, events, registry
 from workflows.request import ActionResult, RequestWorkflow
 
@@ -186,16 +187,32 @@ async def perform(action: str, case_id: str, body: Body, principal: Principal, s
             new_party = await st.vault.add(conn, party_role="third_party", party_type=p.type, name=p.name,
                                            address=p.address, case_id=case_id)
             extra["party"] = c.ThirdPartyRef(party_id=new_party, type=p.type)
-    cmd = _command(action, body, principal, extra)
     try:
-        await execute(st.temporal, st.pool, principal, case_id, action, cmd, ActionResult,
-                      audit_name=f"request.{action}")
+        await request_action(action, case_id, body, principal, st, extra=extra, status=row["status"])
     except ApiError:
         if new_party:  # a refused consultation leaves no party behind
             async with st.pool.acquire() as conn:
                 await st.vault.discard(conn, new_party)
         raise
     return await load_case(st, principal, case_id)
+
+
+async def request_action(action: str, case_id: str, body: Body, principal: Principal, st: AppState, *,
+                         extra: dict[str, Any] | None = None, status: str | None = None) -> None:
+    """Send one staff action to a request. A closed request (final) is resumed from its events for the
+    few actions the transition table allows after closure, such as recording an NCND report."""
+    if status is None:
+        async with st.pool.acquire() as conn:
+            row = await cases.get_case(conn, case_id)
+        if row is None:
+            raise ApiError(404, "No such case.")
+        status = row["status"]
+    cmd = _command(action, body, principal, extra or {})
+    resume = status == CLOSED and CLOSED in TRANSITIONS[action].states
+    await execute(st.temporal, st.pool, principal, case_id, action, cmd, ActionResult,
+                  audit_name=f"request.{action}",
+                  resume=RequestWorkflow.run if resume else None,
+                  resume_arg=RegisterRequest(case_id=case_id, resume=True), task_queue=st.settings.task_queue)
 
 
 def _action_route(action: str, model: type[Body]) -> None:

@@ -89,7 +89,11 @@ def file(inp: c.FileAppeal) -> list[EventDraft]:
         learned = date.fromisoformat(inp.learned_on) if inp.learned_on else decided
         due = deadlines.appeal_window_end(learned_on=learned, decided_on=decided, calendar=calendar(inp.rules))
         window_ends, window, late = due.value.isoformat(), due.to_dict()["explanation"], filed > due.value
-    elif inp.kind != "inaction":
+    elif inp.kind == "inaction":
+        if inp.decided_on:
+            raise conflict("この請求は決定済みです。決定に対する審査請求として受け付けてください。 / "
+                           "The request is already decided: file an appeal against the decision.")
+    else:
         raise invalid("kind は decision か inaction です。")
     explanation_due = filed + timedelta(days=inp.rules.explanation_days)
     return [draft("AppealFiled", inp.actor, inp.entered_at, appeal_id=inp.appeal_id, request_id=inp.request_id,

@@ -38,6 +38,7 @@ class AppealCase:
     correction_lapsed: bool = False
     explanation_due: str | None = None
     explanation_filed_on: str | None = None
+    explanation_text: str | None = None
     explanation_overdue: bool = False
     referred_on: str | None = None
     report_due: str | None = None
@@ -117,6 +118,7 @@ def _lapsed(case: AppealCase, d: dict[str, Any]) -> None:
 @_on("ExplanationFiled")
 def _explained(case: AppealCase, d: dict[str, Any]) -> None:
     case.explanation_filed_on = d["filed_on"]
+    case.explanation_text = d.get("text")
 
 
 @_on("ExplanationOverdue")

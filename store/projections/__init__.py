@@ -29,9 +29,9 @@ class Projection:
 
 
 def all_projections() -> list[Projection]:
-    from store.projections import cases, council
+    from store.projections import appeals, cases, council
 
-    return [cases.PROJECTION, council.PROJECTION]
+    return [cases.PROJECTION, council.PROJECTION, appeals.PROJECTION]
 
 
 async def apply(conn: asyncpg.Connection, events: Sequence[StoredEvent]) -> None:

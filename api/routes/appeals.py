@@ -1,0 +1,188 @@
+"""Appeals (審査請求) and the review council (審査会): file, list, read, act; the council's referrals."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+from temporalio.client import WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError
+
+from api import presenters
+from api.access import ensure_case_visible
+from api.auth import Principal, require_roles
+from api.deps import AppState, state
+from api.errors import ApiError
+from api.routes.requests import request_action
+from api.schemas import Body
+from api.schemas_appeals import APPEAL_BODIES, COUNCIL_BODIES, FileAppealIn, NcndReportIn
+from api.updates import execute
+from domain.appeals import commands as c
+from domain.clock import jst_date
+from domain.era import fiscal_year
+from store import cases, events, registry
+from workflows.appeal import AppealResult, AppealWorkflow
+
+router = APIRouter(prefix="/api/v1", tags=["appeals", "council"])
+APPEAL_READERS = ("front_desk", "reviewer", "approver", "records_officer")
+COUNCIL = ("council", "records_officer")
+
+
+async def load_appeal(st: AppState, principal: Principal, appeal_id: str) -> dict[str, Any]:
+    async with st.pool.acquire() as conn:
+        row = await cases.get_appeal(conn, appeal_id)
+        if row is None:
+            raise ApiError(404, "No such appeal.")
+        if principal.role != "council":
+            ensure_case_visible(principal, row["department"])
+        appellant = await st.vault.get(conn, row["state"]["appellant_party_id"])
+        notices = await cases.notices_of(conn, appeal_id)
+    return presenters.appeal_detail(row, principal, appellant=appellant, notices=notices)
+
+
+@router.post("/requests/{request_id}/appeals", status_code=201, summary="File an appeal (審査請求) against a request")
+async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
+                      principal: Principal = Depends(require_roles("front_desk", "records_officer")),
+                      st: AppState = Depends(state)) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    filed_on = body.filed_on or jst_date(now)
+    async with st.pool.acquire() as conn:
+        row = await cases.get_case(conn, request_id)
+        if row is None:
+            raise ApiError(404, "No such case.")
+        req = row["state"]
+        decision = req.get("decision") or {}
+        async with conn.transaction():
+            appeal_id = await registry.next_case_id(conn, "A", fiscal_year(filed_on))
+            if body.appellant_party is None:
+                appellant = req["requester_party_id"]
+            else:
+                p = body.appellant_party
+                appellant = await st.vault.add(conn, party_role="appellant", party_type=p.type, name=p.name,
+                                               address=p.address, case_id=appeal_id)
+    objecting = tuple(p["party_id"] for p in req.get("third_parties", []) if p.get("objects"))
+    inp = c.FileAppeal(
+        appeal_id=appeal_id, request_id=request_id, kind=body.kind, filed_on=filed_on.isoformat(),
+        learned_on=(body.learned_on.isoformat() if body.learned_on else req.get("notice_delivered_on")),
+        appellant_party_id=appellant, grounds=body.grounds, department=req["department"],
+        decided_on=decision.get("decided_on"),
+        decision={k: decision.get(k) for k in ("outcome", "documents", "exemptions", "reason_text",
+                                               "non_disclosure_ground", "decided_on")},
+        third_party_objection=bool(objecting), third_parties=objecting,
+        requester_party_id=req["requester_party_id"], actor=principal.actor, rules=st.profile.appeal_rules(),
+        entered_at=now,
+    )
+    start = WithStartWorkflowOperation(AppealWorkflow.run, inp, id=appeal_id, task_queue=st.settings.task_queue,
+                                       id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    try:
+        await st.temporal.execute_update_with_start_workflow(
+            AppealWorkflow.registered, start_workflow_operation=start, result_type=AppealResult)
+    except RPCError:
+        raise ApiError(503, "The case engine is not reachable; try again.") from None
+    except Exception as exc:  # the filing itself was refused (e.g. inaction appeal on a decided request)
+        cause = getattr(exc, "cause", None)
+        raise ApiError(409, getattr(cause, "message", "The appeal could not be filed.")) from None
+    response.headers["Location"] = f"/api/v1/appeals/{appeal_id}"
+    return await load_appeal(st, principal, appeal_id)
+
+
+@router.get("/appeals", summary="List appeals")
+async def list_appeals(status: str | None = None, principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+                       st: AppState = Depends(state)) -> dict[str, Any]:
+    scope = None if principal.role in ("front_desk", "records_officer") else principal.department or "-"
+    async with st.pool.acquire() as conn:
+        rows = await cases.list_appeals(conn, status=status, department=scope)
+    return {"items": [presenters.appeal_summary(r) for r in rows]}
+
+
+@router.get("/appeals/{appeal_id}", summary="One appeal with its decision, sessions, report and ruling")
+async def get_appeal(appeal_id: str, principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+                     st: AppState = Depends(state)) -> dict[str, Any]:
+    return await load_appeal(st, principal, appeal_id)
+
+
+@router.get("/appeals/{appeal_id}/events", summary="The appeal's timeline")
+async def appeal_events(appeal_id: str, principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+                        st: AppState = Depends(state)) -> dict[str, Any]:
+    await load_appeal(st, principal, appeal_id)
+    async with st.pool.acquire() as conn:
+        stream = await events.read(conn, appeal_id)
+    return {"id": appeal_id, "events": [presenters.event_view(e) for e in stream]}
+
+
+@router.get("/appeals/{appeal_id}/notices", summary="Notices issued on an appeal")
+async def appeal_notices(appeal_id: str, principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+                         st: AppState = Depends(state)) -> dict[str, Any]:
+    detail = await load_appeal(st, principal, appeal_id)
+    return {"items": detail["notices"]}
+
+
+async def perform_appeal(action: str, appeal_id: str, body: Body, principal: Principal, st: AppState) -> dict:
+    await load_appeal(st, principal, appeal_id)  # 404 / department scope
+    data = body.model_dump(mode="json", exclude_none=True)
+    data.pop("ncnd_reported", None)
+    if "scope" in data:
+        data["scope"] = tuple(c.ScopeItem(**i) for i in data["scope"])
+    if "present" in data:
+        data["present"] = tuple(data["present"])
+    cmd = c.APPEAL_COMMANDS[action](actor=principal.actor, **data)
+    await execute(st.temporal, st.pool, principal, appeal_id, action, cmd, AppealResult,
+                  audit_name=f"appeal.{action}")
+    return await load_appeal(st, principal, appeal_id)
+
+
+def _appeal_route(action: str, model: type[Body]) -> None:
+    async def handler(appeal_id: str, body: model,  # type: ignore[valid-type]
+                      principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+                      st: AppState = Depends(state)) -> dict[str, Any]:
+        return await perform_appeal(action, appeal_id, body, principal, st)
+
+    handler.__name__ = "appeal_" + action.replace("-", "_")
+    router.post(f"/appeals/{{appeal_id}}/{action}", summary=f"Appeal action: {action}", name=handler.__name__)(handler)
+
+
+for _action, _model in APPEAL_BODIES.items():
+    _appeal_route(_action, _model)
+
+
+@router.get("/council/referrals", summary="What the council has before it (referred appeals)")
+async def referrals(principal: Principal = Depends(require_roles(*COUNCIL)), st: AppState = Depends(state)) -> dict:
+    async with st.pool.acquire() as conn:
+        rows = await cases.list_appeals(conn, status="referred") + await cases.list_appeals(conn, status="reported")
+        items = []
+        for row in rows:
+            appellant = await st.vault.get(conn, row["state"]["appellant_party_id"])
+            items.append(presenters.referral(row, appellant))
+    return {"items": items}
+
+
+def _council_route(action: str, model: type[Body]) -> None:
+    async def handler(appeal_id: str, body: model,  # type: ignore[valid-type]
+                      principal: Principal = Depends(require_roles(*COUNCIL)),
+                      st: AppState = Depends(state)) -> dict[str, Any]:
+        result = await perform_appeal(action, appeal_id, body, principal, st)
+        for request_id in getattr(body, "ncnd_reported", []):
+            session = f"{appeal_id} {action} {getattr(body, 'held_on', None) or ''}".strip()
+            await request_action("record-ncnd-report", request_id,
+                                 NcndReportIn(reported_on=getattr(body, "held_on", None), session_ref=session),
+                                 principal, st)
+        return result
+
+    handler.__name__ = "council_" + action.replace("-", "_")
+    router.post(f"/council/referrals/{{appeal_id}}/{action}", summary=f"Council: {action}",
+                name=handler.__name__)(handler)
+
+
+for _action, _model in COUNCIL_BODIES.items():
+    _council_route(_action, _model)
+
+
+@router.post("/council/reports/{request_id}/mark-reported",
+             summary="Record that the council heard a neither-confirm-nor-deny decision")
+async def mark_reported(request_id: str, body: NcndReportIn, principal: Principal = Depends(require_roles(*COUNCIL)),
+                        st: AppState = Depends(state)) -> dict[str, Any]:
+    await request_action("record-ncnd-report", request_id, body, principal, st)
+    async with st.pool.acquire() as conn:
+        row = await cases.council_report(conn, request_id)
+    return {"case_id": request_id, "reported_on": row["reported_on"].isoformat() if row and row["reported_on"] else None}
+

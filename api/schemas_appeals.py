@@ -1,0 +1,107 @@
+"""Bodies of appeal and council actions (contract.md); unknown fields are refused."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from api.schemas import Body, ThirdPartyIn
+
+Text = Field(default="", max_length=8000)
+
+
+class FileAppealIn(Body):
+    filed_on: date | None = None
+    kind: Literal["decision", "inaction"] = "decision"
+    learned_on: date | None = None
+    appellant_party: ThirdPartyIn | None = None  # default: the requester
+    grounds: str = Field(min_length=1, max_length=8000)
+
+
+class ScopeItemIn(Body):
+    title: str = Field(min_length=1, max_length=400)
+    disclosure: Literal["full", "partial", "withheld"]
+
+
+class OrderCorrectionIn(Body):
+    respond_by: date | None = None
+    what: str = Field(min_length=1, max_length=4000)
+
+
+class RecordAppealCorrectionIn(Body):
+    received_on: date | None = None
+
+
+class RecordExplanationIn(Body):
+    filed_on: date | None = None
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class RecordLateReasonIn(Body):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class ReferToCouncilIn(Body):
+    referred_on: date | None = None
+
+
+class DismissIn(Body):
+    ruled_on: date | None = None
+    reason: str = Field(min_length=1, max_length=8000)
+
+
+class GrantWithoutReferralIn(Body):
+    ruled_on: date | None = None
+    scope: list[ScopeItemIn] = Field(min_length=1, max_length=200)
+    text: str = Text
+
+
+class RecordRulingIn(Body):
+    ruling: Literal["dismissed", "rejected", "granted", "partly_granted"]
+    ruled_on: date | None = None
+    scope: list[ScopeItemIn] = Field(default_factory=list, max_length=200)
+    text: str = Text
+
+
+class WithdrawAppealIn(Body):
+    withdrawn_on: date | None = None
+    reason: str = Text
+
+
+class RecordSessionIn(Body):
+    held_on: date | None = None
+    closed: bool = True
+    present: list[str] = Field(default_factory=list, max_length=50)
+    in_camera: bool = False
+    oral_statement: bool = False
+    minutes: str = Text
+    ncnd_reported: list[str] = Field(default_factory=list, max_length=100)  # request ids heard at this session
+
+
+class AdoptReportIn(Body):
+    adopted_on: date | None = None
+    conclusion: Literal["uphold", "disclose_in_part", "disclose_in_full", "other"]
+    text: str = Field(min_length=1, max_length=20000)
+    votes_for: int = Field(ge=0, le=50)
+    votes_against: int = Field(default=0, ge=0, le=50)
+
+
+class NcndReportIn(Body):
+    reported_on: date | None = None
+    session_ref: str = Field(default="", max_length=200)
+
+
+APPEAL_BODIES: dict[str, type[Body]] = {
+    "order-correction": OrderCorrectionIn,
+    "record-correction": RecordAppealCorrectionIn,
+    "record-explanation": RecordExplanationIn,
+    "record-late-reason": RecordLateReasonIn,
+    "refer-to-council": ReferToCouncilIn,
+    "dismiss": DismissIn,
+    "grant-without-referral": GrantWithoutReferralIn,
+    "record-ruling": RecordRulingIn,
+    "withdraw": WithdrawAppealIn,
+}
+COUNCIL_BODIES: dict[str, type[Body]] = {"record-session": RecordSessionIn, "adopt-report": AdoptReportIn}
