@@ -16,10 +16,12 @@ from api.errors import ApiError
 from api.routes.requests import request_action
 from api.schemas import Body
 from api.schemas_appeals import APPEAL_BODIES, COUNCIL_BODIES, FileAppealIn, NcndReportIn
-from api.updates import execute
+from api.updates import STATUS_OF_REFUSAL, execute
 from domain.appeals import commands as c
+from domain.appeals.decide import file as file_rules
 from domain.clock import jst_date
 from domain.era import fiscal_year
+from domain.errors import Refusal
 from store import cases, events, registry
 from workflows.appeal import AppealResult, AppealWorkflow
 
@@ -48,10 +50,31 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
     filed_on = body.filed_on or jst_date(now)
     async with st.pool.acquire() as conn:
         row = await cases.get_case(conn, request_id)
-        if row is None:
-            raise ApiError(404, "No such case.")
-        req = row["state"]
-        decision = req.get("decision") or {}
+    if row is None:
+        raise ApiError(404, "No such case.")
+    ensure_case_visible(principal, row["department"])
+    req = row["state"]
+    decision = req.get("decision") or {}
+    objecting = tuple(p["party_id"] for p in req.get("third_parties", []) if p.get("objects"))
+
+    def filing(appeal_id: str, appellant: str) -> c.FileAppeal:
+        return c.FileAppeal(
+            appeal_id=appeal_id, request_id=request_id, kind=body.kind, filed_on=filed_on.isoformat(),
+            learned_on=(body.learned_on.isoformat() if body.learned_on else req.get("notice_delivered_on")),
+            appellant_party_id=appellant, grounds=body.grounds, department=req["department"],
+            decided_on=decision.get("decided_on"),
+            decision={k: decision.get(k) for k in ("outcome", "documents", "exemptions", "reason_text",
+                                                   "non_disclosure_ground", "decided_on")},
+            third_party_objection=bool(objecting), third_parties=objecting,
+            requester_party_id=req["requester_party_id"], actor=principal.actor, rules=st.profile.appeal_rules(),
+            entered_at=now,
+        )
+
+    try:  # refuse before a number is taken, so the A- series has no gaps
+        file_rules(filing("A-check", req["requester_party_id"]))
+    except Refusal as exc:
+        raise ApiError(STATUS_OF_REFUSAL[exc.code], exc.message) from None
+    async with st.pool.acquire() as conn:
         async with conn.transaction():
             appeal_id = await registry.next_case_id(conn, "A", fiscal_year(filed_on))
             if body.appellant_party is None:
@@ -60,28 +83,15 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
                 p = body.appellant_party
                 appellant = await st.vault.add(conn, party_role="appellant", party_type=p.type, name=p.name,
                                                address=p.address, case_id=appeal_id)
-    objecting = tuple(p["party_id"] for p in req.get("third_parties", []) if p.get("objects"))
-    inp = c.FileAppeal(
-        appeal_id=appeal_id, request_id=request_id, kind=body.kind, filed_on=filed_on.isoformat(),
-        learned_on=(body.learned_on.isoformat() if body.learned_on else req.get("notice_delivered_on")),
-        appellant_party_id=appellant, grounds=body.grounds, department=req["department"],
-        decided_on=decision.get("decided_on"),
-        decision={k: decision.get(k) for k in ("outcome", "documents", "exemptions", "reason_text",
-                                               "non_disclosure_ground", "decided_on")},
-        third_party_objection=bool(objecting), third_parties=objecting,
-        requester_party_id=req["requester_party_id"], actor=principal.actor, rules=st.profile.appeal_rules(),
-        entered_at=now,
-    )
+    inp = filing(appeal_id, appellant)
     start = WithStartWorkflowOperation(AppealWorkflow.run, inp, id=appeal_id, task_queue=st.settings.task_queue,
                                        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
     try:
         await st.temporal.execute_update_with_start_workflow(
             AppealWorkflow.registered, start_workflow_operation=start, result_type=AppealResult)
     except RPCError:
-        raise ApiError(503, "The case engine is not reachable; try again.") from None
-    except Exception as exc:  # the filing itself was refused (e.g. inaction appeal on a decided request)
-        cause = getattr(exc, "cause", None)
-        raise ApiError(409, getattr(cause, "message", "The appeal could not be filed.")) from None
+        raise ApiError(503, f"Appeal {appeal_id} was reserved but the case engine is not reachable.",
+                       details={"id": appeal_id}) from None
     response.headers["Location"] = f"/api/v1/appeals/{appeal_id}"
     return await load_appeal(st, principal, appeal_id)
 
