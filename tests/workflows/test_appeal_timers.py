@@ -11,7 +11,15 @@ from temporalio.client import WorkflowExecutionStatus
 from domain.appeals import commands as ac
 from domain.clock import jst_date
 from domain.requests import commands as c
-from tests.workflows.harness import APPROVER, FRONT, OFFICER, PROFILE, REVIEWER, register_input, running_worker
+from tests.workflows.harness import (
+    APPROVER,
+    FRONT,
+    OFFICER,
+    PROFILE,
+    REVIEWER,
+    register_input,
+    running_worker,
+)
 from tests.workflows.test_request_timers import wait_for_event
 from workflows.appeal import AppealWorkflow
 from workflows.request import RequestWorkflow
