@@ -19,9 +19,10 @@ from kaiji.settings import Settings, load_settings
 from kaiji.temporal import connect_client
 from store.db import create_pool
 from workflows.appeal import AppealWorkflow
+from workflows.litigation import SuitWorkflow
 from workflows.request import RequestWorkflow
 
-WORKFLOWS = [RequestWorkflow, AppealWorkflow]
+WORKFLOWS = [RequestWorkflow, AppealWorkflow, SuitWorkflow]
 
 
 def build_worker(

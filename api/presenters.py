@@ -161,3 +161,26 @@ def referral(row: asyncpg.Record, appellant: Party | None) -> dict[str, Any]:
         "sessions": state.get("sessions", []),
         "report": state.get("report"),
     }
+
+
+def suit_summary(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": row["suit_id"],
+        "request_id": row["request_id"],
+        "appeal_id": row["appeal_id"],
+        "court": row["court"],
+        "case_number": row["case_number"],
+        "level": row["level"],
+        "status": row["status"],
+        "late": row["late"],
+        "filed_on": _iso(row["filed_on"]),
+        "appeal_due": _iso(row["appeal_due"]),
+        "outcome": row["outcome"],
+        "final_on": _iso(row["final_on"]),
+    }
+
+
+def suit_detail(row: asyncpg.Record) -> dict[str, Any]:
+    state = row["state"]
+    return {**suit_summary(row), "version": row["version"], "judgments": state.get("judgments", []),
+            "window_ends": state.get("window_ends"), "target": state.get("target")}

@@ -93,3 +93,13 @@ async def list_appeals(conn: asyncpg.Connection, *, status: str | None = None,
 
 async def council_report(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow("select * from council_reports where case_id = $1", case_id)
+
+
+async def get_suit(conn: asyncpg.Connection, suit_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("select * from suit_view where suit_id = $1", suit_id)
+
+
+async def list_suits(conn: asyncpg.Connection, *, status: str | None = None) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "select * from suit_view where ($1::text is null or status = $1) order by suit_id desc limit 500", status
+    )

@@ -19,7 +19,6 @@ from datetime import date, datetime
 from domain import deadlines
 from domain.appeals.commands import ScopeItem
 from domain.calendar import BusinessCalendar
-from domain.case_ids import is_case_id
 from domain.clock import jst_date
 from domain.errors import Refusal, conflict, forbidden, invalid
 from domain.events import EventDraft, draft
@@ -94,8 +93,6 @@ def file(inp: c.FileSuit) -> list[EventDraft]:
     assert inp.actor is not None and inp.entered_at is not None
     if inp.actor.role not in _OFFICER:
         raise forbidden(f"訴訟の記録は権限外です。 / Role {inp.actor.role} may not record a suit.")
-    if not is_case_id(inp.suit_id, "L"):
-        raise invalid(f"訴訟番号 {inp.suit_id!r} は L-2025-001 の形式です。 / suit_id must look like L-2025-001.")
     if inp.target not in TARGETS:
         raise invalid("target は decision か ruling です。 / target must be decision or ruling.")
     if inp.target == "ruling" and not inp.appeal_id:
