@@ -95,5 +95,11 @@ async def _seed_cases(api_url: str) -> None:
             "documents": [{"title": "用地交渉記録", "disclosure": "partial"}],
             "disclosure_on": (today + timedelta(days=16)).isoformat()}, rv)
         await act(held, "approve-decision", {}, ap)
+        officer = await _token(http, DEMO_USERS[3])
+        r = await http.post(f"/api/v1/requests/{held}/appeals", headers=fd,
+                            json={"grounds": "取引価格は公益上公開すべきである"})
+        r.raise_for_status()
+        r = await http.post(f"/api/v1/appeals/{r.json()['id']}/refer-to-council", json={}, headers=officer)
+        r.raise_for_status()
         closed = await register("庁舎の清掃業務委託仕様書", "調布 四郎", 3)
         await act(closed, "withdraw", {"reason": "請求者から取下書の提出があったため"}, fd)
