@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 
 from api import errors
 from api.deps import AppState
-from api.routes import appeals, council, records, requests, suits, system
+from api.routes import appeals, codec, council, records, requests, suits, system
 from domain.profile import load_profile
 from kaiji.logs import configure_logging
 from kaiji.secrets import load_secrets
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers["X-Request-Id"] = request.state.request_id
         return response
 
-    for module in (system, requests, appeals, suits, council, records):
+    app.add_middleware(codec.TemporalUiCors, settings=settings)
+    for module in (system, requests, appeals, suits, council, records, codec):
         app.include_router(module.router)
     return app

@@ -58,6 +58,13 @@ async def _wait(check, what: str, sup: Supervisor, within: float = 60) -> None:
         await asyncio.sleep(0.2)
 
 
+def codec_endpoint(settings: Settings) -> str:
+    """Where the Temporal UI (in the staff member's browser) asks the API to decrypt payloads."""
+    host = settings.api_host if settings.api_host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{settings.api_port}/api/v1/temporal-codec"
+
+
 def _check_ports(settings: Settings) -> None:
     ports = [(settings.api_host, settings.api_port, "KAIJI_API_PORT")]
     if settings.embedded:
@@ -90,7 +97,8 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
             await ensure_database(settings.embedded_database_url())
             env["KAIJI_DATABASE_URL"] = settings.embedded_database_url()
         if settings.temporal_address is None:
-            embedded.start_temporal(sup, data, settings.temporal_port, settings.temporal_ui_port)
+            embedded.start_temporal(sup, data, settings.temporal_port, settings.temporal_ui_port,
+                                    codec_endpoint=codec_endpoint(settings))
             address = settings.effective_temporal_address()
 
             async def temporal_ready() -> bool:

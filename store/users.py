@@ -7,6 +7,8 @@ from datetime import datetime
 
 import asyncpg
 
+from store import audit, sessions
+
 
 @dataclass(frozen=True)
 class User:
@@ -21,14 +23,25 @@ class User:
 
 
 async def add(conn: asyncpg.Connection, *, username: str, password_hash: str, role: str,
-              department: str | None, display_name: str = "") -> None:
-    await conn.execute(
-        """insert into users (username, password_hash, role, department, display_name)
-           values ($1, $2, $3, $4, $5)
-           on conflict (username) do update set password_hash = excluded.password_hash, role = excluded.role,
-               department = excluded.department, display_name = excluded.display_name, active = true""",
-        username, password_hash, role, department, display_name,
-    )
+              department: str | None, display_name: str = "", actor: str = "kaiji-cli") -> None:
+    """Create or reset an account. Creation and role changes are audited; a reset ends the user's sessions."""
+    async with conn.transaction():
+        before = await conn.fetchrow("select role, department from users where username = $1 for update", username)
+        await conn.execute(
+            """insert into users (username, password_hash, role, department, display_name)
+               values ($1, $2, $3, $4, $5)
+               on conflict (username) do update set password_hash = excluded.password_hash, role = excluded.role,
+                   department = excluded.department, display_name = excluded.display_name, active = true""",
+            username, password_hash, role, department, display_name,
+        )
+        new = {"role": role, "department": department}
+        if before is None:
+            await audit.append(conn, audit.AuditEntry(actor, "system", "user.created", username, new))
+            return
+        await sessions.delete_for_user(conn, username)
+        if (before["role"], before["department"]) != (role, department):
+            detail = {"from": {"role": before["role"], "department": before["department"]}, "to": new}
+            await audit.append(conn, audit.AuditEntry(actor, "system", "user.role_changed", username, detail))
 
 
 async def get(conn: asyncpg.Connection, username: str) -> User | None:

@@ -13,6 +13,7 @@ from api.access import ensure_case_visible
 from api.auth import Principal, require_roles
 from api.deps import AppState, state
 from api.errors import ApiError
+from api.ratelimit import registration_limit
 from api.routes.requests import request_action
 from api.schemas import Body
 from api.schemas_appeals import APPEAL_BODIES, COUNCIL_BODIES, FileAppealIn, NcndReportIn
@@ -42,7 +43,8 @@ async def load_appeal(st: AppState, principal: Principal, appeal_id: str) -> dic
     return presenters.appeal_detail(row, principal, appellant=appellant, notices=notices)
 
 
-@router.post("/requests/{request_id}/appeals", status_code=201, summary="File an appeal (審査請求) against a request")
+@router.post("/requests/{request_id}/appeals", status_code=201, summary="File an appeal (審査請求) against a request",
+             dependencies=[Depends(registration_limit)])
 async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
                       principal: Principal = Depends(require_roles("front_desk", "records_officer")),
                       st: AppState = Depends(state)) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from dataclasses import fields as dc_fields
 from datetime import UTC, date, datetime
 from typing import Any
 
+import structlog
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
@@ -16,6 +17,7 @@ from api.access import REQUEST_ROLES, department_filter, ensure_case_visible, se
 from api.auth import Principal, require_roles
 from api.deps import AppState, state
 from api.errors import ApiError
+from api.ratelimit import registration_limit
 from api.schemas import ACTION_BODIES, Body, RequestIn
 from api.updates import execute
 from domain.clock import jst_date
@@ -50,7 +52,8 @@ async def load_case(st: AppState, principal: Principal, case_id: str) -> dict[st
             # ASVS V7/V8: every read of personal contact data is itself an audit entry.
             await audit.append(conn, audit.AuditEntry(
                 actor=principal.username, role=principal.role, action="personal_data.read", entity_id=case_id,
-                detail={"parties": [row["requester_party_id"], *third]}))
+                detail={"parties": [row["requester_party_id"], *third],
+                        "request_id": structlog.contextvars.get_contextvars().get("request_id")}))
     return body
 
 
@@ -58,7 +61,8 @@ def _request_hash(body: RequestIn) -> str:
     return hashlib.sha256(json.dumps(body.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
-@router.post("/requests", status_code=201, summary="Register a request (受付)")
+@router.post("/requests", status_code=201, summary="Register a request (受付)",
+             dependencies=[Depends(registration_limit)])
 async def create_request(
     body: RequestIn, response: Response, principal: Principal = Depends(require_roles("front_desk", "records_officer")),
     st: AppState = Depends(state),

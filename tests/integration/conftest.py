@@ -11,6 +11,7 @@ import asyncpg
 import httpx
 import pytest
 
+from api import ratelimit
 from api.app import create_app
 from domain.profile import load_profile
 from kaiji.secrets import load_secrets
@@ -78,7 +79,7 @@ async def integration_db(pg_server: str) -> str:
     return f"{pg_server}/integration"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def api(integration_db: str, temporal_dev: str, keyring: KeyRing, services_dir: Path) -> AsyncIterator[Api]:
     database_url = integration_db
     tmp_path = services_dir
@@ -87,6 +88,7 @@ async def api(integration_db: str, temporal_dev: str, keyring: KeyRing, services
         data_dir=tmp_path / "data", encryption_keys=f"{keyring.primary_id}:" + _key_b64(keyring),
         search_key=generate_search_key_spec(), token_secret=uuid.uuid4().hex, log_format="json",
     )
+    ratelimit.REGISTRATIONS_PER_MINUTE = 0  # bulk tests register fast; test_api_auth sets its own limit
     hasher = PasswordHasher()
     conn = await connect(database_url)
     digest = hasher.hash(PASSWORD)

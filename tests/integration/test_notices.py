@@ -111,12 +111,13 @@ async def test_fifty_concurrent_decisions_in_two_departments_number_without_gaps
     assert all(r.status_code == 200 for r in results)
     conn = await connect(api.settings.database_url)
     try:
-        rows = await conn.fetch("select c.department, n.number from notices n join case_view c using (case_id)")
+        numbers = [r["number"] for r in await conn.fetch("select number from notices")]
     finally:
         await conn.close()
-    series: dict[str, list[int]] = defaultdict(list)
-    for row in rows:
-        series[row["department"]].append(int(row["number"].rsplit("第", 1)[1].rstrip("号")))
-    for department, numbers in series.items():
-        assert sorted(numbers) == list(range(1, len(numbers) + 1)), department
-    assert len(series["kankyo"]) >= 50  # 25 receipts + 25 decisions
+    series: dict[str, list[int]] = defaultdict(list)  # 「令和8年度 都市計画課 第17号」: a series per year and department
+    for number in numbers:
+        prefix, n = number.rsplit("第", 1)
+        series[prefix].append(int(n.rstrip("号")))
+    for prefix, issued in series.items():
+        assert sorted(issued) == list(range(1, len(issued) + 1)), prefix
+    assert max(len(v) for k, v in series.items() if "環境" in k) >= 50  # 25 receipts + 25 decisions

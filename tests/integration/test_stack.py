@@ -260,12 +260,12 @@ def test_up_demo_stop_restart_reset(launcher: Launcher) -> None:
     # 3. --reset: the folder is wiped (PostgreSQL re-initialised), the demo seeds afresh.
     marker = second.data / "left-from-before"
     marker.write_text("x")
-    pg_version = second.data / "pgdata" / "PG_VERSION"
-    old_inode = pg_version.stat().st_ino
+    pg_marker = second.data / "pgdata" / "left-from-before"  # inodes may be reused: a marker is unambiguous
+    pg_marker.write_text("x")
     third = launcher.start("--demo", "--reset", data=second.data)
     timings["--reset --demo"] = _wait_ready(third)
     assert not marker.exists(), "--reset kept the old data folder"
-    assert pg_version.stat().st_ino != old_inode, "--reset did not re-initialise PostgreSQL"
+    assert not pg_marker.exists(), "--reset did not re-initialise PostgreSQL"
     headers = _sign_in(third.api, *front_desk)
     after = _cases(third.api, headers)
     assert extra["subject"] not in after.values(), "a case from before --reset survived"

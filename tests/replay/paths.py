@@ -1,4 +1,7 @@
-"""The main paths of RequestWorkflow that have a saved history (``histories/request_<path>.json``).
+"""The main paths that have a saved history.
+
+RequestWorkflow paths are saved as ``histories/request_<path>.json``; paths of another
+workflow (AppealCase, SuitCase) carry their own file stem, e.g. ``histories/appeal_partial_grant.json``.
 
 Each path records under a fixed case id (= workflow id, which a history does not
 carry) and ends either ``completed`` (the case closed) or ``terminated`` (the
@@ -18,6 +21,8 @@ class ReplayPath:
     case_id: str
     ends: str  # "completed" | "terminated"
     what: str
+    workflow_type: str = "RequestCase"  # the saved (and replayed) workflow: RequestCase | AppealCase | SuitCase
+    stem: str | None = None  # the history file's stem; None: ``request_<path>``
 
 
 PATHS: dict[str, ReplayPath] = {
@@ -36,9 +41,18 @@ PATHS: dict[str, ReplayPath] = {
     "returned_draft": ReplayPath("R-2099-90007", "completed",
                                  "draft returned by the approver -> redrafted -> approved -> final"),
     "ncnd": ReplayPath("R-2099-90008", "completed",
-                       "neither-confirm-nor-deny decision (reported to the council) -> final"),
+                       "neither-confirm-nor-deny decision -> report to the council recorded -> final"),
+    "appeal_partial_grant": ReplayPath("A-2099-90001", "completed",
+                                       "appeal of a partial decision -> referred -> session below quorum "
+                                       "-> session with quorum -> report -> partly granted (ruled)",
+                                       workflow_type="AppealCase", stem="appeal_partial_grant"),
+    "suit_final": ReplayPath("L-2099-90001", "completed",
+                             "suit against a decision -> district judgment upheld -> appeal window lapses "
+                             "-> final (upheld)",
+                             workflow_type="SuitCase", stem="suit_final"),
 }
 
 
 def history_file(path: str) -> Path:
-    return HISTORIES / f"request_{path}.json"
+    stem = PATHS[path].stem or f"request_{path}"
+    return HISTORIES / f"{stem}.json"

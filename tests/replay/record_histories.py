@@ -12,14 +12,18 @@ an embedded PostgreSQL with a per-test database); without ``KAIJI_RECORD_HISTORI
 every test here is skipped. Each path of ``paths.PATHS`` is driven on its own
 time-skipping test server with the REAL activities, exactly as the API drives a
 case (update-with-start of ``registered``, then one Update per staff action), and
-its history is written to ``histories/request_<path>.json``. Payloads are sealed
+its history is written to ``histories/request_<path>.json``. The appeal and suit paths
+(``recording_challenge``) decide a request, file against it, and save the appeal's /
+suit's history under the stem ``paths.PATHS`` gives (e.g. ``histories/suit_final.json``). Payloads are sealed
 by the production EncryptionCodec under the fixed test-only key of ``keys.py``.
 
-When to re-record: only to ADD a history (a new path, or a new workflow version
-next to the old one). The saved histories stand for cases already running in
-production; if a change to workflows/ makes one of them fail to replay, the
-change needs ``workflow.patched(...)`` or a versioned workflow name, not a
-re-recording. Keep the old file and record the new behaviour under a new path name.
+Recording only ADDS histories: a path whose file exists is skipped. The saved
+histories stand for cases already running in production; if a change to
+workflows/ makes one of them fail to replay, the change needs
+``workflow.patched(...)`` or a versioned workflow name, not a re-recording.
+Record the new behaviour under a new path name and keep the old file. Only to
+replace a file on purpose (e.g. a history that was never deployed), set
+``KAIJI_RECORD_OVERWRITE=1``.
 """
 
 from __future__ import annotations
@@ -36,11 +40,16 @@ from typing import Any
 
 import asyncpg
 import pytest
+from temporalio.api.testservice.v1 import LockTimeSkippingRequest, UnlockTimeSkippingRequest
 from temporalio.client import WithStartWorkflowOperation, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 
+from domain.actors import Actor
+from domain.appeals import commands as ac
 from domain.clock import jst_date
+from domain.litigation import commands as lc
+from domain.profile import load_profile
 from domain.requests import commands as c
 from kaiji.security.codec import data_converter
 from store import events
@@ -48,10 +57,21 @@ from store.parties import PartyVault
 from tests import conftest
 from tests.replay.keys import REPLAY_KEYRING
 from tests.replay.paths import HISTORIES, PATHS, history_file
-from tests.workflows.harness import APPROVER, FRONT, REVIEWER, register_input, running_worker
+from tests.workflows.harness import (
+    APPROVER,
+    FRONT,
+    OFFICER,
+    REVIEWER,
+    register_input,
+    running_worker,
+    stop_all,
+)
+from workflows.appeal import AppealWorkflow
+from workflows.litigation import SuitWorkflow
 from workflows.request import RequestWorkflow
 
 ENV_FLAG = "KAIJI_RECORD_HISTORIES"
+OVERWRITE_FLAG = "KAIJI_RECORD_OVERWRITE"
 
 pytestmark = pytest.mark.skipif(
     os.environ.get(ENV_FLAG) != "1",
@@ -83,6 +103,19 @@ class Case:
     async def act(self, action: str, cmd: c.Command) -> dict[str, Any]:
         return await self.handle.execute_update(action, cmd)
 
+    async def result(self) -> str:
+        """The case's closed reason, letting the server skip time meanwhile (e.g. to the appeal window's end).
+
+        The time-skipping environment unlocks its clock only around ``result()`` of handles from
+        ``start_workflow``; this handle comes from update-with-start (as in the API), so unlock here.
+        """
+        service = self.env.client.test_service
+        await service.unlock_time_skipping(UnlockTimeSkippingRequest())
+        try:
+            return await self.handle.result()
+        finally:
+            await service.lock_time_skipping(LockTimeSkippingRequest())
+
     async def state(self) -> dict[str, Any]:
         return await self.handle.query(RequestWorkflow.state)
 
@@ -113,6 +146,8 @@ async def recording(env: WorkflowEnvironment, database_url: str, path: str) -> A
     replays like any other). Nothing is written if the driving fails.
     """
     spec = PATHS[path]
+    if history_file(path).exists() and os.environ.get(OVERWRITE_FLAG) != "1":
+        pytest.skip(f"{history_file(path).name} is already recorded (set {OVERWRITE_FLAG}=1 to replace it)")
     async with running_worker(env.client, database_url, REPLAY_KEYRING) as (queue, pool, vault):
         now = await env.get_current_time()
         inp = await register_input(pool, vault, spec.case_id, jst_date(now).isoformat(), entered_at=now)
@@ -138,6 +173,69 @@ async def recording(env: WorkflowEnvironment, database_url: str, path: str) -> A
     history_file(path).write_text(history.to_json() + "\n", encoding="utf-8")
 
 
+@dataclass
+class Challenge:
+    """A decided request and the appeal or suit filed against it, whose history is the one saved."""
+
+    request: Case
+    queue: str
+    requester_party_id: str
+    decision: dict[str, Any]
+    case_id: str  # the appeal's / suit's workflow id (the path's fixed id)
+    handle: WorkflowHandle | None = None
+
+    async def file(self, run: Any, arg: Any) -> WorkflowHandle:
+        self.handle = await self.request.env.client.start_workflow(
+            run, arg, id=self.case_id, task_queue=self.queue, id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
+        return self.handle
+
+
+@asynccontextmanager
+async def recording_challenge(env: WorkflowEnvironment, database_url: str, path: str,
+                              request_id: str) -> AsyncIterator[Challenge]:
+    """Decide a request (partial), let the test file and drive an appeal or suit, then save ITS history.
+
+    The request itself is not saved (its paths have their own recordings); it is terminated at the end.
+    """
+    spec = PATHS[path]
+    if history_file(path).exists() and os.environ.get(OVERWRITE_FLAG) != "1":
+        pytest.skip(f"{history_file(path).name} is already recorded (set {OVERWRITE_FLAG}=1 to replace it)")
+    async with running_worker(env.client, database_url, REPLAY_KEYRING) as (queue, pool, vault):
+        now = await env.get_current_time()
+        today = jst_date(now)
+        inp = await register_input(pool, vault, request_id, today.isoformat(), entered_at=now)
+        start = WithStartWorkflowOperation(
+            RequestWorkflow.run, inp, id=request_id, task_queue=queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        )
+        await env.client.execute_update_with_start_workflow(
+            RequestWorkflow.registered, start_workflow_operation=start)
+        request = Case(env, await start.workflow_handle(), pool, vault)
+        await request.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="partial", exemptions=(c.Exemption("9-2", "個人に関する情報"),),
+            documents=(c.Document("契約書", "partial"), c.Document("交渉記録", "withheld")),
+            reason_text="個人に関する情報を含むため", disclosure_on=(today + timedelta(days=5)).isoformat()))
+        decided = await request.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        assert decided["status"] == "decided"
+        state = await request.state()
+        challenge = Challenge(request, queue, inp.requester_party_id, state["decision"], spec.case_id)
+        try:
+            yield challenge
+        finally:
+            # Wait for in-flight activities before terminating: a workflow terminated mid-activity
+            # stalls the time-skipping server.
+            await stop_all([h for h in (challenge.handle, request.handle) if h is not None])
+        handle = challenge.handle
+        assert handle is not None, f"{path}: nothing was filed"
+        desc = await handle.describe()
+        assert desc.workflow_type == spec.workflow_type, f"{path} saved a {desc.workflow_type}"
+        assert desc.status is not None
+        assert desc.status.name.lower() == spec.ends, f"{path} ended {desc.status.name}, expected {spec.ends}"
+        history = await handle.fetch_history()
+    HISTORIES.mkdir(parents=True, exist_ok=True)
+    history_file(path).write_text(history.to_json() + "\n", encoding="utf-8")
+
+
 async def test_full(replay_env, database_url) -> None:
     async with recording(replay_env, database_url, "full") as case:
         today = await case.today()
@@ -150,7 +248,7 @@ async def test_full(replay_env, database_url) -> None:
         disclosed = await case.act("record-disclosure", c.RecordDisclosure(
             actor=FRONT, method="copy", pages=12, fee_yen=120))
         assert disclosed["status"] == "disclosed"
-        assert await case.handle.result() == "final"  # the server skips to the appeal window's end
+        assert await case.result() == "final"  # the server skips to the appeal window's end
         assert (await case.event_types())[-2:] == ["AppealWindowClosed", "CaseClosed"]
 
 
@@ -174,7 +272,7 @@ async def test_partial_third_party(replay_env, database_url) -> None:
         await case.wait_for_event("ThirdPartyHoldEnded")
         disclosed = await case.act("record-disclosure", c.RecordDisclosure(actor=FRONT, method="copy"))
         assert disclosed["status"] == "disclosed"
-        assert await case.handle.result() == "final"
+        assert await case.result() == "final"
 
 
 async def test_non_disclosure_not_held(replay_env, database_url) -> None:
@@ -183,7 +281,7 @@ async def test_non_disclosure_not_held(replay_env, database_url) -> None:
             actor=REVIEWER, outcome="non_disclosure", non_disclosure_ground="not_held",
             reason_text="作成していないため"))
         await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
-        assert await case.handle.result() == "final"
+        assert await case.result() == "final"
 
 
 async def test_correction_dismissed(replay_env, database_url) -> None:
@@ -197,7 +295,7 @@ async def test_correction_dismissed(replay_env, database_url) -> None:
         await case.act("draft-decision", c.DraftDecision(
             actor=REVIEWER, outcome="dismissed", reason_text="期限までに補正がなかったため"))
         await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
-        assert await case.handle.result() == "dismissed"
+        assert await case.result() == "dismissed"
 
 
 async def test_withdrawn(replay_env, database_url) -> None:
@@ -205,7 +303,7 @@ async def test_withdrawn(replay_env, database_url) -> None:
         await case.act("assign", c.Assign(actor=FRONT, reviewer="shinsa"))
         withdrawn = await case.act("withdraw", c.Withdraw(actor=FRONT, reason="取下書の提出"))
         assert withdrawn["status"] == "closed"
-        assert await case.handle.result() == "withdrawn"
+        assert await case.result() == "withdrawn"
 
 
 async def test_extended_overdue(replay_env, database_url) -> None:
@@ -232,7 +330,7 @@ async def test_returned_draft(replay_env, database_url) -> None:
             actor=REVIEWER, outcome="non_disclosure", non_disclosure_ground="exempt",
             exemptions=(c.Exemption("9-5", "警備計画が明らかになり、犯罪の予防に支障を及ぼすおそれがあるため"),)))
         await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
-        assert await case.handle.result() == "final"
+        assert await case.result() == "final"
 
 
 async def test_ncnd(replay_env, database_url) -> None:
@@ -240,8 +338,11 @@ async def test_ncnd(replay_env, database_url) -> None:
         await case.act("draft-decision", c.DraftDecision(
             actor=REVIEWER, outcome="neither_confirm_nor_deny",
             exemptions=(c.Exemption("9-2", "存否を答えるだけで特定個人の病歴が明らかになるため"),)))
-        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
-        assert await case.handle.result() == "final"
+        decided = await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        assert decided["status"] == "decided"
+        await case.act("record-ncnd-report", c.RecordNcndReport(actor=OFFICER, session_ref="第3回審査会"))
+        assert (await case.state())["ncnd_reported_on"]
+        assert await case.result() == "final"
 
 
 def main() -> int:
@@ -253,3 +354,51 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+async def test_appeal_partial_grant(replay_env, database_url) -> None:
+    council = Actor("shingikai", "council")
+    async with recording_challenge(replay_env, database_url, "appeal_partial_grant", "R-2099-90101") as ch:
+        at = await replay_env.get_current_time()
+        today = jst_date(at).isoformat()
+        appeal = await ch.file(AppealWorkflow.run, ac.FileAppeal(
+            appeal_id=ch.case_id, request_id=ch.request.id, filed_on=today,
+            appellant_party_id=ch.requester_party_id, grounds="交渉記録の公開を求める", department="toshi",
+            decided_on=ch.decision["decided_on"],
+            decision={"outcome": "partial", "documents": ch.decision["documents"]},
+            requester_party_id=ch.requester_party_id, actor=FRONT, rules=load_profile("koganei").appeal_rules(),
+            entered_at=at))
+        assert (await appeal.execute_update(AppealWorkflow.registered)).status == "under_review"
+        await ch.request.wait_for_event("AppealLinked")
+        referred = await appeal.execute_update("refer-to-council", ac.ReferToCouncil(actor=OFFICER))
+        assert referred["status"] == "referred"
+        await appeal.execute_update("record-session", ac.RecordSession(
+            actor=council, held_on=today, present=("m1", "m2"), in_camera=True))
+        await appeal.execute_update("record-session", ac.RecordSession(
+            actor=council, held_on=today, present=("m1", "m2", "m3"), in_camera=True, oral_statement=True))
+        await appeal.execute_update("adopt-report", ac.AdoptReport(
+            actor=council, adopted_on=today, conclusion="disclose_in_part", text="交渉記録の日時は公開すべき",
+            votes_for=3))
+        scope = (ac.ScopeItem("契約書", "partial"), ac.ScopeItem("交渉記録", "partial"))
+        await appeal.execute_update("record-ruling", ac.RecordRuling(
+            actor=OFFICER, ruling="partly_granted", scope=scope, text="一部認容"))
+        assert await appeal.result() == "ruled"
+
+
+async def test_suit_final(replay_env, database_url) -> None:
+    async with recording_challenge(replay_env, database_url, "suit_final", "R-2099-90102") as ch:
+        at = await replay_env.get_current_time()
+        today = jst_date(at).isoformat()
+        suit = await ch.file(SuitWorkflow.run, lc.FileSuit(
+            suit_id=ch.case_id, request_id=ch.request.id, target="decision", filed_on=today,
+            learned_on=ch.decision["decided_on"], decided_on=ch.decision["decided_on"], court="東京地方裁判所",
+            case_number="令和7年(行ウ)第123号", department="toshi",
+            documents=tuple(lc.ScopeItem(d["title"], d["disclosure"]) for d in ch.decision["documents"]),
+            actor=OFFICER, rules=lc.SuitRules(), entered_at=at))
+        await suit.execute_update(SuitWorkflow.registered)
+        await ch.request.wait_for_event("SuitLinked")
+        judged = await suit.execute_update(SuitWorkflow.record_judgment, lc.RecordJudgment(
+            OFFICER, court_level="district", judged_on=today, served_on=today, outcome="upheld"))
+        assert (judged.status, judged.level) == ("pending", "district")
+        assert await suit.result() == "upheld"  # the server skips past the 2-week appeal window
+        await ch.request.wait_for_event("ChallengeConcluded")

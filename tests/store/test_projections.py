@@ -166,7 +166,8 @@ async def test_ncnd_decision_is_reported_to_the_council(conn: asyncpg.Connection
         "select reported_on, session_ref from council_reports where case_id = $1", ncnd.id
     )
     assert (row["reported_on"], row["session_ref"]) == (date(2025, 7, 15), "令和7年度第4回")
-    assert await conn.fetchval("select version from case_view where case_id = $1", ncnd.id) == 5
+    view = await conn.fetchrow("select version, state from case_view where case_id = $1", ncnd.id)
+    assert view["version"] == 6 and view["state"]["ncnd_reported_on"] == "2025-07-15"  # the case shows it too
     assert await rebuild(conn, check=True) == []
 
 

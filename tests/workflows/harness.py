@@ -58,3 +58,23 @@ async def register_input(pool, vault: PartyVault, case_id: str, received_on: str
         department="toshi", preferred_method="copy", requester_party_id=party, requester_type="individual",
         actor=FRONT, rules=PROFILE.case_rules(kind), entered_at=entered_at or datetime.now(UTC),
     )
+
+
+async def stop_all(handles) -> None:
+    """Terminate the cases a test left running, once no activity of theirs is in flight.
+
+    The shared time-skipping server never skips time again if a workflow is terminated
+    while one of its activities is still running, so wait for quiet first.
+    """
+    import asyncio
+
+    from temporalio.client import WorkflowExecutionStatus
+
+    for handle in handles:
+        for _ in range(100):
+            desc = await handle.describe()
+            if desc.status != WorkflowExecutionStatus.RUNNING or not desc.raw_description.pending_activities:
+                break
+            await asyncio.sleep(0.05)
+        if desc.status == WorkflowExecutionStatus.RUNNING:
+            await handle.terminate("test finished")

@@ -6,7 +6,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from temporalio.client import WorkflowExecutionStatus
 
 from domain.appeals import commands as ac
 from domain.clock import jst_date
@@ -19,6 +18,7 @@ from tests.workflows.harness import (
     REVIEWER,
     register_input,
     running_worker,
+    stop_all,
 )
 from tests.workflows.test_request_timers import wait_for_event
 from workflows.appeal import AppealWorkflow
@@ -52,9 +52,7 @@ async def appeal(time_env, database_url, keyring):
         handle = await client.start_workflow(AppealWorkflow.run, filing, id=aid, task_queue=queue)
         await handle.execute_update(AppealWorkflow.registered)
         yield handle, request, pool
-        for h in (handle, request):
-            if (await h.describe()).status == WorkflowExecutionStatus.RUNNING:
-                await h.terminate("test finished")
+        await stop_all([handle, request])
 
 
 async def test_request_timeline_links_the_appeal(appeal) -> None:

@@ -34,6 +34,7 @@ from tests.workflows.harness import (
     REVIEWER,
     register_input,
     secrets_for,
+    stop_all,
 )
 from tests.workflows.test_request_timers import event_types, wait_for_event
 from workflows.litigation import SuitWorkflow
@@ -91,9 +92,7 @@ async def decided(time_env, database_url, keyring):
 
         yield request, file_suit, pool
         # A case left waiting on a timer with no worker would hold the shared test server's clock.
-        for handle in handles:
-            if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
-                await handle.terminate("test finished")
+        await stop_all(handles)
 
 
 async def suit_row(pool, suit_id: str):

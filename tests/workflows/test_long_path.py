@@ -11,7 +11,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError
 
 from domain.appeals import commands as ac
 from domain.clock import jst_date
@@ -25,6 +25,7 @@ from tests.workflows.harness import (
     REVIEWER,
     register_input,
     running_worker,
+    stop_all,
 )
 from tests.workflows.test_litigation import projected_request
 from tests.workflows.test_request_timers import wait_for_event
@@ -129,7 +130,6 @@ async def test_contested_decision_from_request_to_final_judgment(time_env, datab
             types = await wait_for_event(pool, rid, "SuitLinked")
             assert types.index("AppealLinked") < types.index("RequestReopened") < types.index("SuitLinked")
             await wait_for_event(pool, rid, "ChallengeConcluded")
+            assert await request.result() == "final"  # disclosed, appeal window long past, suit over
         finally:
-            for h in handles:
-                if (await h.describe()).status == WorkflowExecutionStatus.RUNNING:
-                    await h.terminate("test finished")
+            await stop_all(handles)

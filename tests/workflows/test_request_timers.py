@@ -10,12 +10,12 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
 from domain.clock import jst_date
 from domain.requests import commands as c
 from store import events
-from tests.workflows.harness import APPROVER, FRONT, REVIEWER, register_input, running_worker
+from tests.workflows.harness import APPROVER, FRONT, REVIEWER, register_input, running_worker, stop_all
 from workflows.request import RequestWorkflow
 
 
@@ -49,9 +49,7 @@ async def started(time_env, database_url, keyring):
         state = await handle.query(RequestWorkflow.state)
         yield handle, pool, vault, state
         # A case left waiting on a timer with no worker would hold the shared test server's clock.
-        desc = await handle.describe()
-        if desc.status == WorkflowExecutionStatus.RUNNING:
-            await handle.terminate("test finished")
+        await stop_all([handle])
 
 
 async def test_reminder_before_work_due_then_overdue_escalation(time_env, started) -> None:

@@ -1,0 +1,63 @@
+"""Browser sessions (opaque id in an HttpOnly cookie, stored hashed) and revoked bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    username: str
+    role: str
+    department: str | None
+    expires_at: datetime
+
+
+def hash_id(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+async def create(conn: asyncpg.Connection, username: str, ttl: timedelta) -> tuple[str, datetime]:
+    """A new session for ``username``; returns (session id for the cookie, expiry)."""
+    session_id = secrets.token_urlsafe(32)
+    expires_at = datetime.now(UTC) + ttl
+    await conn.execute("delete from sessions where expires_at < now()")
+    await conn.execute("insert into sessions (id_hash, username, expires_at) values ($1, $2, $3)",
+                       hash_id(session_id), username, expires_at)
+    return session_id, expires_at
+
+
+async def lookup(conn: asyncpg.Connection, session_id: str) -> SessionUser | None:
+    """The live session's user (current role and department), or None if unknown, expired or inactive."""
+    r = await conn.fetchrow(
+        """select u.username, u.role, u.department, s.expires_at from sessions s join users u using (username)
+           where s.id_hash = $1 and s.expires_at > now() and u.active""",
+        hash_id(session_id),
+    )
+    return None if r is None else SessionUser(r["username"], r["role"], r["department"], r["expires_at"])
+
+
+async def delete(conn: asyncpg.Connection, session_id: str) -> bool:
+    return await conn.fetchval("delete from sessions where id_hash = $1 returning true", hash_id(session_id)) or False
+
+
+async def delete_for_user(conn: asyncpg.Connection, username: str) -> int:
+    """End every session of a user (password reset, deactivation, role change)."""
+    return len(await conn.fetch("delete from sessions where username = $1 returning 1", username))
+
+
+async def revoke_token(conn: asyncpg.Connection, jti: str, username: str, expires_at: datetime) -> None:
+    await conn.execute("delete from revoked_tokens where expires_at < now()")
+    await conn.execute(
+        "insert into revoked_tokens (jti, username, expires_at) values ($1, $2, $3) on conflict (jti) do nothing",
+        jti, username, expires_at,
+    )
+
+
+async def is_revoked(conn: asyncpg.Connection, jti: str) -> bool:
+    return bool(await conn.fetchval("select true from revoked_tokens where jti = $1", jti))
