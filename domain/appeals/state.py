@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from domain.evolver import Evolver
 
 UNDER_REVIEW = "under_review"  # 審理 (formal review)
 AWAITING_CORRECTION = "awaiting_correction"
@@ -60,34 +61,11 @@ class AppealCase:
         return not self.late or bool(self.late_reason)
 
 
-Handler = Callable[[AppealCase, dict[str, Any]], None]
-_HANDLERS: dict[str, Handler] = {}
-
-
-def _on(event_type: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        _HANDLERS[event_type] = fn
-        return fn
-
-    return register
-
-
-APPEAL_EVENT_TYPES = _HANDLERS
-
-
-def evolve(case: AppealCase, event_type: str, data: dict[str, Any]) -> AppealCase:
-    handler = _HANDLERS.get(event_type)
-    if handler is not None:
-        handler(case, data)
-    case.version += 1
-    return case
-
-
-def fold(events: Iterable[tuple[str, dict[str, Any]]]) -> AppealCase:
-    case = AppealCase()
-    for event_type, data in events:
-        evolve(case, event_type, data)
-    return case
+_machine: Evolver[AppealCase] = Evolver(AppealCase)
+_on = _machine.on
+evolve = _machine.evolve
+fold = _machine.fold
+APPEAL_EVENT_TYPES = _machine.handlers  # exported: the event types this stream may hold
 
 
 @_on("AppealFiled")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from domain.evolver import Evolver
 
 PENDING = "pending"  # 係属中
 FINAL = "final"  # 確定
@@ -50,34 +51,11 @@ class SuitCase:
         return bool(self.judgments) and self.judgments[-1]["court_level"] == self.level
 
 
-Handler = Callable[[SuitCase, dict[str, Any]], None]
-_HANDLERS: dict[str, Handler] = {}
-
-
-def _on(event_type: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        _HANDLERS[event_type] = fn
-        return fn
-
-    return register
-
-
-SUIT_EVENT_TYPES = _HANDLERS
-
-
-def evolve(case: SuitCase, event_type: str, data: dict[str, Any]) -> SuitCase:
-    handler = _HANDLERS.get(event_type)
-    if handler is not None:
-        handler(case, data)
-    case.version += 1
-    return case
-
-
-def fold(events: Iterable[tuple[str, dict[str, Any]]]) -> SuitCase:
-    case = SuitCase()
-    for event_type, data in events:
-        evolve(case, event_type, data)
-    return case
+_machine: Evolver[SuitCase] = Evolver(SuitCase)
+_on = _machine.on
+evolve = _machine.evolve
+fold = _machine.fold
+SUIT_EVENT_TYPES = _machine.handlers  # exported: the event types this stream may hold
 
 
 @_on("SuitFiled")

@@ -6,40 +6,17 @@ recomputes a deadline with today's calendar.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
+from domain.evolver import Evolver
 from domain.requests import transitions as t
 from domain.requests.state import Decision, RequestCase, ThirdParty
 
-Handler = Callable[[RequestCase, dict[str, Any]], None]
-_HANDLERS: dict[str, Handler] = {}
-
-
-def _on(event_type: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        _HANDLERS[event_type] = fn
-        return fn
-
-    return register
-
-
-EVENT_TYPES = _HANDLERS  # exported: the event types a request stream may hold
-
-
-def evolve(case: RequestCase, event_type: str, data: dict[str, Any]) -> RequestCase:
-    handler = _HANDLERS.get(event_type)
-    if handler is not None:
-        handler(case, data)
-    case.version += 1
-    return case
-
-
-def fold(events: Iterable[tuple[str, dict[str, Any]]]) -> RequestCase:
-    case = RequestCase()
-    for event_type, data in events:
-        evolve(case, event_type, data)
-    return case
+_machine: Evolver[RequestCase] = Evolver(RequestCase)
+_on = _machine.on
+evolve = _machine.evolve
+fold = _machine.fold
+EVENT_TYPES = _machine.handlers  # exported: the event types this stream may hold
 
 
 def _set_due(case: RequestCase, d: dict[str, Any]) -> None:
