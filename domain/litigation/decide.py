@@ -22,6 +22,7 @@ from domain.calendar import BusinessCalendar
 from domain.clock import jst_date
 from domain.errors import Refusal, conflict, forbidden, invalid
 from domain.events import EventDraft, draft
+from domain.inputs import closures_calendar, past_date
 from domain.litigation import commands as c
 from domain.litigation import state as s
 from domain.requests.challenges import DISCLOSURE_RANK
@@ -56,19 +57,10 @@ def _decides(cls: type) -> Callable[[Decider], Decider]:
 
 def calendar(case_or_rules: s.SuitCase | c.SuitRules) -> BusinessCalendar:
     rules = case_or_rules.rules if isinstance(case_or_rules, s.SuitCase) else asdict(case_or_rules)
-    return BusinessCalendar(tuple(date.fromisoformat(d) for d in rules.get("extra_closures", ())))
+    return closures_calendar(rules.get("extra_closures", ()))
 
 
-def _date(value: str | None, field: str, today: date) -> date:
-    if not value:
-        return today
-    try:
-        d = date.fromisoformat(value)
-    except ValueError:
-        raise invalid(f"{field} は YYYY-MM-DD で入力してください。 / {field} must be a date.") from None
-    if d > today:
-        raise invalid(f"{field} に未来の日付は指定できません。 / {field} cannot be in the future.")
-    return d
+_date = past_date
 
 
 def _past(value: str | None, field: str, today: date) -> date:
