@@ -3,6 +3,7 @@
 Idempotent: the notice key (case, event version, type, addressee) is unique;
 a retry finds the stored notice and returns it. The number is allocated in the
 same transaction that stores the notice, so a failed render leaves no gap.
+The HTML, PDF and data are stored encrypted (they name the addressee).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from store.parties import PartyVault
 class NoticeActivities:
     def __init__(self, pool: asyncpg.Pool, secrets: Secrets, profile: Profile) -> None:
         self.pool = pool
-        self.vault = PartyVault(secrets.cipher, secrets.search_key)
+        self.cipher = secrets.cipher
+        self.vault = PartyVault(self.cipher, secrets.search_key)
         self.profile = profile
 
     @activity.defn(name="issue_notice")
@@ -44,7 +46,7 @@ class NoticeActivities:
             event = await events.event_at(conn, req.case_id, req.cause_version)
             if case is None or event is None:
                 raise ApplicationError(f"{req.key}: case or causing event not found yet")  # retried
-            previous = await notices.get(conn, req.supersedes) if req.supersedes else None
+            previous = await notices.read(conn, self.cipher, req.supersedes) if req.supersedes else None
             party_id = req.party_id or (previous["party_id"] if previous else None) or case["requester_party_id"]
             addressee = await self.vault.get(conn, party_id)
             if addressee is None:
@@ -70,7 +72,7 @@ class NoticeActivities:
                 except NoticeDataError as exc:
                     raise ApplicationError(str(exc), type="NoticeDataError", non_retryable=True) from exc
                 notice_id = "N-" + _random.token_hex(8)
-                await notices.insert(conn, notice_id=notice_id, case_id=req.case_id, key=req.key,
+                await notices.insert(conn, self.cipher, notice_id=notice_id, case_id=req.case_id, key=req.key,
                                      notice_type=req.notice_type, number=number, issued_on=date.fromisoformat(issued_on),
                                      rendered=rendered, data=data, party_id=party_id,
                                      supersedes=req.supersedes)

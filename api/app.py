@@ -9,9 +9,9 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI, Request
 
-from api import errors
+from api import authz, errors
 from api.deps import AppState
-from api.routes import appeals, codec, council, records, requests, suits, system
+from api.routes import appeals, codec, council, exports, records, requests, suits, system, users
 from domain.profile import load_profile
 from kaiji.logs import configure_logging
 from kaiji.secrets import load_secrets
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     app.add_middleware(codec.TemporalUiCors, settings=settings)
-    for module in (system, requests, appeals, suits, council, records, codec):
+    for module in (system, users, requests, appeals, suits, council, records, exports, codec):
         app.include_router(module.router)
+    authz.check_routes(app.openapi())  # no operation without a row in the authorisation matrix
     return app

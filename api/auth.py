@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import structlog
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.security import OAuth2PasswordBearer
 
 from api.errors import ApiError
@@ -104,10 +104,14 @@ async def authenticate(request: Request, token: str | None, *, trusted_origins: 
     if token:
         principal = read_token(st.secrets.token_key, token)
         async with st.pool.acquire() as conn:
-            revoked = await sessions.is_revoked(conn, principal.credential_id or "")
-        if revoked:
+            holder = await sessions.token_holder(conn, principal.credential_id or "", principal.username)
+        if holder.revoked:
             await audit_denial(request, principal, 401, "token_revoked")
             raise ApiError(401, "This token was signed out; sign in again.", headers=_BEARER)
+        if not holder.active or (holder.role, holder.department) != (principal.role, principal.department):
+            # A deactivated account or a changed role ends its tokens at once, not when they expire.
+            await audit_denial(request, principal, 401, "account_changed")
+            raise ApiError(401, "Your account has changed; sign in again.", headers=_BEARER)
     else:
         session_id = request.cookies.get(SESSION_COOKIE)
         if not session_id:
@@ -122,17 +126,3 @@ async def authenticate(request: Request, token: str | None, *, trusted_origins: 
             raise ApiError(403, f"Send the {CSRF_HEADER} header with the value of the {CSRF_COOKIE} cookie.")
     request.state.principal = principal
     return principal
-
-
-async def current_principal(request: Request, token: str | None = Depends(oauth2)) -> Principal:
-    return await authenticate(request, token)
-
-
-def require_roles(*roles: str, principal_dependency=current_principal):  # type: ignore[no-untyped-def]
-    async def dependency(request: Request, principal: Principal = Depends(principal_dependency)) -> Principal:
-        if principal.role not in roles:
-            await audit_denial(request, principal, 403, "role")
-            raise ApiError(403, f"Your role ({principal.role}) may not do this.")
-        return principal
-
-    return dependency

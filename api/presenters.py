@@ -6,8 +6,8 @@ from typing import Any
 
 import asyncpg
 
-from api.access import party_fields
 from api.auth import Principal
+from api.authz import party_fields
 from domain.requests.transitions import allowed_actions
 from store.parties import Party
 

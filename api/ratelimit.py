@@ -20,7 +20,8 @@ from collections import deque
 import structlog
 from fastapi import Depends, Request
 
-from api.auth import Principal, current_principal
+from api.auth import Principal
+from api.authz import authorized
 from api.errors import ApiError
 from store import audit
 
@@ -53,7 +54,7 @@ class SlidingWindow:
 registrations = SlidingWindow()
 
 
-async def registration_limit(request: Request, principal: Principal = Depends(current_principal)) -> None:
+async def registration_limit(request: Request, principal: Principal = Depends(authorized)) -> None:
     """429 + Retry-After (and an audit entry) once a user registers too much in a minute."""
     limit = REGISTRATIONS_PER_MINUTE
     if limit <= 0:

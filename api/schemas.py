@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Literal
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:?\d{2})?")
+
+
+def _iso(pattern: re.Pattern[str], kind: type, form: str):  # type: ignore[no-untyped-def]
+    def check(value: Any) -> Any:
+        # pydantic would also take a number (a Unix timestamp) or "0"; the schema promises an ISO string.
+        if isinstance(value, kind) or (isinstance(value, str) and pattern.fullmatch(value)):
+            return value
+        raise PydanticCustomError("iso_format", "write it as {form}", {"form": form})
+
+    return BeforeValidator(check)
+
+
+IsoDate = Annotated[date, _iso(_ISO_DATE, date, "YYYY-MM-DD")]
+IsoDateTime = Annotated[datetime, _iso(_ISO_DATETIME, datetime, "YYYY-MM-DDThh:mm:ss[+09:00]")]
 
 
 Text = Field(default="", max_length=4000)
@@ -25,7 +45,7 @@ class RequesterIn(Body):
 
 class RequestIn(Body):
     kind: Literal["public_records", "personal_info_disclosure"]
-    received_on: date | None = None
+    received_on: IsoDate | None = None
     channel: Literal["counter", "mail", "fax", "online"] = "counter"
     requester: RequesterIn
     subject: str = Field(min_length=1, max_length=2000)
@@ -52,13 +72,13 @@ class RequestIn(Body):
 
 
 class RequestCorrectionIn(Body):
-    requested_on: date | None = None
-    respond_by: date
+    requested_on: IsoDate | None = None
+    respond_by: IsoDate
     what: str = Field(min_length=1, max_length=4000)
 
 
 class RecordCorrectionIn(Body):
-    received_on: date | None = None
+    received_on: IsoDate | None = None
     note: str = Text
 
 
@@ -68,11 +88,11 @@ class AssignIn(Body):
 
 
 class ExtendIn(Body):
-    new_due: date | None = None
+    new_due: IsoDate | None = None
     reason: str = Field(min_length=1, max_length=4000)
     large_volume: bool = False
-    partial_due: date | None = None
-    remainder_due: date | None = None
+    partial_due: IsoDate | None = None
+    remainder_due: IsoDate | None = None
 
 
 class ThirdPartyIn(Body):
@@ -83,13 +103,13 @@ class ThirdPartyIn(Body):
 
 class ConsultThirdPartyIn(Body):
     party: ThirdPartyIn
-    respond_by: date | None = None
+    respond_by: IsoDate | None = None
     mandatory: bool = False
 
 
 class RecordThirdPartyOpinionIn(Body):
     party_id: str = Field(min_length=1, max_length=40)
-    received_on: date | None = None
+    received_on: IsoDate | None = None
     objects: bool
     summary: str = Text
 
@@ -110,7 +130,7 @@ class DraftDecisionIn(Body):
     exemptions: list[ExemptionIn] = Field(default_factory=list, max_length=50)
     documents: list[DocumentIn] = Field(default_factory=list, max_length=200)
     reason_text: str = Text
-    disclosure_on: date | None = None
+    disclosure_on: IsoDate | None = None
 
 
 class ReturnDraftIn(Body):
@@ -118,29 +138,29 @@ class ReturnDraftIn(Body):
 
 
 class ApproveDecisionIn(Body):
-    decided_on: date | None = None
+    decided_on: IsoDate | None = None
     comment: str = Text
 
 
 class RecordNoticeDeliveryIn(Body):
-    delivered_on: date
+    delivered_on: IsoDate
 
 
 class RecordDisclosureIn(Body):
-    executed_on: date | None = None
+    executed_on: IsoDate | None = None
     method: Literal["viewing", "copy", "electronic"]
     pages: int = Field(default=0, ge=0, le=1_000_000)
     fee_yen: int = Field(default=0, ge=0, le=100_000_000)
 
 
 class WithdrawIn(Body):
-    withdrawn_on: date | None = None
+    withdrawn_on: IsoDate | None = None
     reason: str = Text
 
 
 class TransferIn(Body):
     to_body: str = Field(min_length=1, max_length=200)
-    transferred_on: date | None = None
+    transferred_on: IsoDate | None = None
     reason: str = Text
 
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field
 
-from api.schemas import Body, ThirdPartyIn
+from api.schemas import Body, IsoDate, ThirdPartyIn
 
 Text = Field(default="", max_length=8000)
 
 
 class FileAppealIn(Body):
-    filed_on: date | None = None
+    filed_on: IsoDate | None = None
     kind: Literal["decision", "inaction"] = "decision"
-    learned_on: date | None = None
+    learned_on: IsoDate | None = None
     appellant_party: ThirdPartyIn | None = None  # default: the requester
     grounds: str = Field(min_length=1, max_length=8000)
 
@@ -26,16 +25,16 @@ class ScopeItemIn(Body):
 
 
 class OrderCorrectionIn(Body):
-    respond_by: date | None = None
+    respond_by: IsoDate | None = None
     what: str = Field(min_length=1, max_length=4000)
 
 
 class RecordAppealCorrectionIn(Body):
-    received_on: date | None = None
+    received_on: IsoDate | None = None
 
 
 class RecordExplanationIn(Body):
-    filed_on: date | None = None
+    filed_on: IsoDate | None = None
     text: str = Field(min_length=1, max_length=20000)
 
 
@@ -44,34 +43,34 @@ class RecordLateReasonIn(Body):
 
 
 class ReferToCouncilIn(Body):
-    referred_on: date | None = None
+    referred_on: IsoDate | None = None
 
 
 class DismissIn(Body):
-    ruled_on: date | None = None
+    ruled_on: IsoDate | None = None
     reason: str = Field(min_length=1, max_length=8000)
 
 
 class GrantWithoutReferralIn(Body):
-    ruled_on: date | None = None
+    ruled_on: IsoDate | None = None
     scope: list[ScopeItemIn] = Field(min_length=1, max_length=200)
     text: str = Text
 
 
 class RecordRulingIn(Body):
     ruling: Literal["dismissed", "rejected", "granted", "partly_granted"]
-    ruled_on: date | None = None
+    ruled_on: IsoDate | None = None
     scope: list[ScopeItemIn] = Field(default_factory=list, max_length=200)
     text: str = Text
 
 
 class WithdrawAppealIn(Body):
-    withdrawn_on: date | None = None
+    withdrawn_on: IsoDate | None = None
     reason: str = Text
 
 
 class RecordSessionIn(Body):
-    held_on: date | None = None
+    held_on: IsoDate | None = None
     closed: bool = True
     present: list[str] = Field(default_factory=list, max_length=50)
     in_camera: bool = False
@@ -81,7 +80,7 @@ class RecordSessionIn(Body):
 
 
 class AdoptReportIn(Body):
-    adopted_on: date | None = None
+    adopted_on: IsoDate | None = None
     conclusion: Literal["uphold", "disclose_in_part", "disclose_in_full", "other"]
     text: str = Field(min_length=1, max_length=20000)
     votes_for: int = Field(ge=0, le=50)
@@ -89,7 +88,7 @@ class AdoptReportIn(Body):
 
 
 class NcndReportIn(Body):
-    reported_on: date | None = None
+    reported_on: IsoDate | None = None
     session_ref: str = Field(default="", max_length=200)
 
 

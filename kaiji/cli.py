@@ -104,9 +104,16 @@ def api() -> None:
 def migrate_cmd() -> None:
     """Apply database migrations (idempotent)."""
     from store.migrate import migrate
+    from store.notices import plaintext_count
 
-    applied = asyncio.run(_with_conn(migrate))
+    async def run(conn):
+        return await migrate(conn), await plaintext_count(conn)
+
+    applied, plaintext = asyncio.run(_with_conn(run))
     typer.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+    if plaintext:
+        typer.echo(f"{plaintext} notice(s) stored before migration 0009 are not encrypted yet: "
+                   "run `kaiji keys rotate` to encrypt them")
 
 
 @user_app.command("add")
@@ -171,14 +178,23 @@ def projections_rebuild(check: Annotated[bool, typer.Option(help="only compare; 
 
 @keys_app.command("rotate")
 def keys_rotate() -> None:
-    """Re-encrypt every personal value with the first key of KAIJI_ENCRYPTION_KEYS."""
+    """Re-encrypt every personal value (parties, notices) with the first key of KAIJI_ENCRYPTION_KEYS."""
     from kaiji.secrets import load_secrets
+    from store import notices
     from store.parties import PartyVault
 
     secrets = load_secrets(_settings())
     vault = PartyVault(secrets.cipher, secrets.search_key)
-    changed = asyncio.run(_with_conn(vault.rotate))
-    typer.echo(f"re-encrypted {changed} record(s) with key {secrets.keyring.primary_id}")
+
+    async def rotate_all(conn):
+        return await vault.rotate(conn), await notices.rotate(conn, secrets.cipher)
+
+    parties, notes = asyncio.run(_with_conn(rotate_all))
+    key = secrets.keyring.primary_id
+    typer.echo(f"parties: re-encrypted {parties} record(s) with key {key}")
+    typer.echo(f"notices: re-encrypted {notes.reencrypted} record(s) with key {key}")
+    if notes.encrypted:
+        typer.echo(f"notices: encrypted {notes.encrypted} record(s) stored in plaintext before migration 0009")
 
 
 def main() -> None:

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     search_key: str | None = None
     # Secret for signing bearer tokens; `kaiji up` generates one under data_dir.
     token_secret: str | None = None
-    token_ttl_seconds: int = Field(3600, ge=60, le=86400)
+    token_ttl_seconds: int = Field(900, ge=60, le=86400)  # short-lived: 15 min (ASVS V3.5)
     log_level: str = "info"
     log_format: str = "auto"  # auto | json | console
 
@@ -82,6 +82,11 @@ class Settings(BaseSettings):
 
     def effective_temporal_address(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def temporal_ui_origins(self) -> list[str]:
+        """The Temporal Web UI's origins: CORS and cookie calls to the codec server are accepted from these."""
+        return [f"http://{host}:{self.temporal_ui_port}" for host in ("127.0.0.1", "localhost")]
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import asyncpg
+
+from kaiji.security.fields import FieldCipher
+from store import notices
 
 
 async def get_case(conn: asyncpg.Connection, case_id: str) -> asyncpg.Record | None:
@@ -74,8 +78,13 @@ async def notices_of(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Rec
     )
 
 
-async def notice(conn: asyncpg.Connection, notice_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("select * from notices where notice_id = $1", notice_id)
+async def notice(conn: asyncpg.Connection, notice_id: str, *,
+                 cipher: FieldCipher | None = None) -> asyncpg.Record | dict[str, Any] | None:
+    """A notice's metadata; with ``cipher`` also its decrypted ``html``, ``pdf`` and ``data``
+    (the content is encrypted at rest: see ``store.notices.read``)."""
+    if cipher is not None:
+        return await notices.read(conn, cipher, notice_id)
+    return await notices.get(conn, notice_id)
 
 
 async def get_appeal(conn: asyncpg.Connection, appeal_id: str) -> asyncpg.Record | None:

@@ -59,5 +59,17 @@ async def revoke_token(conn: asyncpg.Connection, jti: str, username: str, expire
     )
 
 
-async def is_revoked(conn: asyncpg.Connection, jti: str) -> bool:
-    return bool(await conn.fetchval("select true from revoked_tokens where jti = $1", jti))
+@dataclass(frozen=True)
+class TokenHolder:
+    revoked: bool
+    active: bool
+    role: str | None
+    department: str | None
+
+
+async def token_holder(conn: asyncpg.Connection, jti: str, username: str) -> TokenHolder:
+    """Whether a bearer token was signed out, and its user's *current* account (role, department, active)."""
+    r = await conn.fetchrow(
+        """select exists(select 1 from revoked_tokens where jti = $1) as revoked, u.active, u.role, u.department
+           from (select 1) one left join users u on u.username = $2""", jti, username)
+    return TokenHolder(r["revoked"], bool(r["active"]), r["role"], r["department"])

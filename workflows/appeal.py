@@ -37,6 +37,7 @@ class AppealWorkflow(CaseMachine):
     notices_for = staticmethod(notices_for)
     next_timer = staticmethod(next_timer)
     fire = staticmethod(fire)
+    decide = staticmethod(decide)
 
     def __init__(self) -> None:
         self._init_machine(AppealCase())
@@ -73,13 +74,6 @@ class AppealWorkflow(CaseMachine):
             await self._record_locked(events, f"appeal.{c.APPEAL_ACTION_OF[type(cmd)]}")
         return AppealResult(self.case.appeal_id, self.case.status, self.case.version)
 
-    def _check(self, cmd: c.AppealCommand) -> None:
-        if not self._registered:
-            return
-        try:
-            decide(self.case, cmd, workflow.now())
-        except Refusal as exc:
-            raise refusal_error(exc) from None
 
     @workflow.update(name="registered")
     async def registered(self) -> AppealResult:

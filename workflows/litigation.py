@@ -43,6 +43,7 @@ class SuitWorkflow(CaseMachine):
     notices_for = staticmethod(notices_for)
     next_timer = staticmethod(next_timer)
     fire = staticmethod(fire)
+    decide = staticmethod(decide)
 
     def __init__(self) -> None:
         self._init_machine(SuitCase())
@@ -82,13 +83,6 @@ class SuitWorkflow(CaseMachine):
             await self._record_locked(events, f"suit.{c.SUIT_ACTION_OF[type(cmd)]}")
         return self.result()
 
-    def _check(self, cmd: c.SuitCommand) -> None:
-        if not self._registered:
-            return
-        try:
-            decide(self.case, cmd, workflow.now())
-        except Refusal as exc:
-            raise refusal_error(exc) from None
 
     @workflow.update(name="registered")
     async def registered(self) -> SuitResult:

@@ -17,9 +17,10 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from domain.actors import SYSTEM_ACTOR
     from domain.clock import start_of_day
+    from domain.errors import Refusal
     from domain.events import EventDraft, NoticeRequest, draft
     from domain.requests.timers import Timer, fires_at
-    from workflows.common import issue_notice, record
+    from workflows.common import issue_notice, record, refusal_error
 
 
 class CaseMachine:
@@ -28,6 +29,7 @@ class CaseMachine:
     notices_for: Callable[[Any, EventDraft, int], list[NoticeRequest]]
     next_timer: Callable[[Any], Timer | None]
     fire: Callable[[Any, Timer, Any], list[EventDraft]]
+    decide: Callable[[Any, Any, Any], list[EventDraft]]
 
     def _init_machine(self, case: Any) -> None:
         self.case = case
@@ -37,6 +39,19 @@ class CaseMachine:
 
     def _stream_id(self, events: list[EventDraft]) -> str:
         raise NotImplementedError
+
+    def _check(self, cmd: Any) -> None:
+        """An Update validator's body: refuse, leaving nothing in the history, what the domain refuses now.
+
+        While a resumed run is still loading its events, or an earlier act or signal is being recorded
+        (its events may already be visible in the projections), the state is about to change: the
+        validator lets the act through and the handler decides under the lock, on the new state."""
+        if not self._registered or self._lock.locked():
+            return
+        try:
+            type(self).decide(self.case, cmd, workflow.now())
+        except Refusal as exc:
+            raise refusal_error(exc) from None
 
     async def _record(self, events: list[EventDraft], action: str) -> None:
         async with self._lock:

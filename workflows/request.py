@@ -39,6 +39,7 @@ class RequestWorkflow(CaseMachine):
     notices_for = staticmethod(notices_for)
     next_timer = staticmethod(next_timer)
     fire = staticmethod(fire)
+    decide = staticmethod(decide)
 
     def __init__(self) -> None:
         self._init_machine(RequestCase())
@@ -71,13 +72,6 @@ class RequestWorkflow(CaseMachine):
             await self._record_locked(events, f"request.{c.ACTION_OF[type(cmd)]}")
         return self.result()
 
-    def _check(self, cmd: c.Command) -> None:
-        if not self._registered:
-            return  # a resumed run is still loading its events: the handler decides once it has them
-        try:
-            decide(self.case, cmd, workflow.now())
-        except Refusal as exc:
-            raise refusal_error(exc) from None
 
     def result(self) -> ActionResult:
         return ActionResult(self.case.case_id, self.case.status, self.case.version)

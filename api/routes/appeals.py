@@ -8,9 +8,9 @@ from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
-from api import presenters
-from api.access import ensure_case_visible
-from api.auth import Principal, require_roles
+from api import personal_data, presenters
+from api.auth import Principal
+from api.authz import authorized, list_scope, sees_contact
 from api.deps import AppState, state
 from api.errors import ApiError
 from api.ratelimit import registration_limit
@@ -27,8 +27,6 @@ from store import cases, events, registry
 from workflows.appeal import AppealResult, AppealWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["appeals", "council"])
-APPEAL_READERS = ("front_desk", "reviewer", "approver", "records_officer")
-COUNCIL = ("council", "records_officer")
 
 
 async def load_appeal(st: AppState, principal: Principal, appeal_id: str) -> dict[str, Any]:
@@ -36,17 +34,17 @@ async def load_appeal(st: AppState, principal: Principal, appeal_id: str) -> dic
         row = await cases.get_appeal(conn, appeal_id)
         if row is None:
             raise ApiError(404, "No such appeal.")
-        if principal.role != "council":
-            ensure_case_visible(principal, row["department"])
         appellant = await st.vault.get(conn, row["state"]["appellant_party_id"])
         notices = await cases.notices_of(conn, appeal_id)
+        if appellant and sees_contact(principal):
+            await personal_data.record_read(conn, principal, appeal_id, [appellant.party_id])
     return presenters.appeal_detail(row, principal, appellant=appellant, notices=notices)
 
 
 @router.post("/requests/{request_id}/appeals", status_code=201, summary="File an appeal (審査請求) against a request",
              dependencies=[Depends(registration_limit)])
 async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
-                      principal: Principal = Depends(require_roles("front_desk", "records_officer")),
+                      principal: Principal = Depends(authorized),
                       st: AppState = Depends(state)) -> dict[str, Any]:
     now = datetime.now(UTC)
     filed_on = body.filed_on or jst_date(now)
@@ -54,7 +52,6 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
         row = await cases.get_case(conn, request_id)
     if row is None:
         raise ApiError(404, "No such case.")
-    ensure_case_visible(principal, row["department"])
     req = row["state"]
     decision = req.get("decision") or {}
     objecting = tuple(p["party_id"] for p in req.get("third_parties", []) if p.get("objects"))
@@ -99,22 +96,22 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
 
 
 @router.get("/appeals", summary="List appeals")
-async def list_appeals(status: str | None = None, principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+async def list_appeals(status: str | None = None, principal: Principal = Depends(authorized),
                        st: AppState = Depends(state)) -> dict[str, Any]:
-    scope = None if principal.role in ("front_desk", "records_officer") else principal.department or "-"
+    scope = list_scope(principal)
     async with st.pool.acquire() as conn:
         rows = await cases.list_appeals(conn, status=status, department=scope)
     return {"items": [presenters.appeal_summary(r) for r in rows]}
 
 
 @router.get("/appeals/{appeal_id}", summary="One appeal with its decision, sessions, report and ruling")
-async def get_appeal(appeal_id: str, principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+async def get_appeal(appeal_id: str, principal: Principal = Depends(authorized),
                      st: AppState = Depends(state)) -> dict[str, Any]:
     return await load_appeal(st, principal, appeal_id)
 
 
 @router.get("/appeals/{appeal_id}/events", summary="The appeal's timeline")
-async def appeal_events(appeal_id: str, principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+async def appeal_events(appeal_id: str, principal: Principal = Depends(authorized),
                         st: AppState = Depends(state)) -> dict[str, Any]:
     await load_appeal(st, principal, appeal_id)
     async with st.pool.acquire() as conn:
@@ -123,14 +120,13 @@ async def appeal_events(appeal_id: str, principal: Principal = Depends(require_r
 
 
 @router.get("/appeals/{appeal_id}/notices", summary="Notices issued on an appeal")
-async def appeal_notices(appeal_id: str, principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+async def appeal_notices(appeal_id: str, principal: Principal = Depends(authorized),
                          st: AppState = Depends(state)) -> dict[str, Any]:
     detail = await load_appeal(st, principal, appeal_id)
     return {"items": detail["notices"]}
 
 
 async def perform_appeal(action: str, appeal_id: str, body: Body, principal: Principal, st: AppState) -> dict:
-    await load_appeal(st, principal, appeal_id)  # 404 / department scope
     data = body.model_dump(mode="json", exclude_none=True)
     data.pop("ncnd_reported", None)
     if "scope" in data:
@@ -145,7 +141,7 @@ async def perform_appeal(action: str, appeal_id: str, body: Body, principal: Pri
 
 def _appeal_route(action: str, model: type[Body]) -> None:
     async def handler(appeal_id: str, body: model,  # type: ignore[valid-type]
-                      principal: Principal = Depends(require_roles(*APPEAL_READERS)),
+                      principal: Principal = Depends(authorized),
                       st: AppState = Depends(state)) -> dict[str, Any]:
         return await perform_appeal(action, appeal_id, body, principal, st)
 
@@ -158,7 +154,7 @@ for _action, _model in APPEAL_BODIES.items():
 
 
 @router.get("/council/referrals", summary="What the council has before it (referred appeals)")
-async def referrals(principal: Principal = Depends(require_roles(*COUNCIL)), st: AppState = Depends(state)) -> dict:
+async def referrals(principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict:
     async with st.pool.acquire() as conn:
         rows = await cases.list_appeals(conn, status="referred") + await cases.list_appeals(conn, status="reported")
         items = []
@@ -170,7 +166,7 @@ async def referrals(principal: Principal = Depends(require_roles(*COUNCIL)), st:
 
 def _council_route(action: str, model: type[Body]) -> None:
     async def handler(appeal_id: str, body: model,  # type: ignore[valid-type]
-                      principal: Principal = Depends(require_roles(*COUNCIL)),
+                      principal: Principal = Depends(authorized),
                       st: AppState = Depends(state)) -> dict[str, Any]:
         result = await perform_appeal(action, appeal_id, body, principal, st)
         for request_id in getattr(body, "ncnd_reported", []):
@@ -191,7 +187,7 @@ for _action, _model in COUNCIL_BODIES.items():
 
 @router.post("/council/reports/{request_id}/mark-reported",
              summary="Record that the council heard a neither-confirm-nor-deny decision")
-async def mark_reported(request_id: str, body: NcndReportIn, principal: Principal = Depends(require_roles(*COUNCIL)),
+async def mark_reported(request_id: str, body: NcndReportIn, principal: Principal = Depends(authorized),
                         st: AppState = Depends(state)) -> dict[str, Any]:
     await request_action("record-ncnd-report", request_id, body, principal, st)
     async with st.pool.acquire() as conn:

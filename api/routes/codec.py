@@ -12,13 +12,17 @@ only on this path.
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from fastapi import APIRouter, Depends, Request, Response
 from google.protobuf import json_format
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 from temporalio.api.common.v1 import Payloads
 
-from api.auth import Principal, authenticate, oauth2, require_roles
+from api.auth import Principal
+from api.authz import authorized
 from api.deps import AppState, state
 from api.errors import ApiError
 from kaiji.security.codec import EncryptionCodec
@@ -28,23 +32,54 @@ from store import audit
 
 PREFIX = "/api/v1/temporal-codec"
 router = APIRouter(prefix=PREFIX, tags=["temporal"])
+Base64 = Annotated[str, Field(pattern=r"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}(==)?|[A-Za-z0-9+/]{3}=?)?$")]
 
 
-def ui_origins(settings: Settings) -> list[str]:
-    return [f"http://{host}:{settings.temporal_ui_port}" for host in ("127.0.0.1", "localhost")]
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
 
-async def _codec_principal(request: Request, token: str | None = Depends(oauth2)) -> Principal:
-    # A cookie-authenticated call from the UI origin passes the CSRF check on Origin (it sends no CSRF header).
-    return await authenticate(request, token, trusted_origins=ui_origins(request.app.state.kaiji.settings))
+class ExternalPayloadJson(_Strict):
+    # int64 in proto; 2**53 keeps the bound exact for JSON clients that read numbers as doubles
+    sizeBytes: Annotated[int, Field(ge=0, le=2**53)] | Annotated[str, Field(pattern=r"^[0-9]{1,15}$")] | None = None
 
 
-officer = require_roles("records_officer", principal_dependency=_codec_principal)
+class PayloadJson(_Strict):
+    metadata: dict[str, Base64] | None = None
+    data: Base64 | None = None
+    externalPayloads: list[ExternalPayloadJson] | None = None
+
+
+class PayloadsJson(_Strict):
+    """``Payloads`` as proto-JSON (bytes in base64). Checked before the proto parser, which is lenient
+    (it takes a top-level array and skips characters that are not base64)."""
+
+    payloads: list[PayloadJson] | None = None
+
+
+def _inline(schema: Any, defs: dict[str, Any] | None = None) -> Any:
+    """The JSON schema with its ``$defs`` put in place (an ``openapi_extra`` body cannot point into them)."""
+    if defs is None and isinstance(schema, dict):
+        defs = schema.pop("$defs", {})
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            return _inline(defs[schema["$ref"].rsplit("/", 1)[1]], defs)
+        return {k: _inline(v, defs) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_inline(v, defs) for v in schema]
+    return schema
+
+
+# The body is read raw (proto-JSON), so /openapi.json is told its shape here.
+PAYLOADS_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": _inline(PayloadsJson.model_json_schema())}}}}
 
 
 async def _apply(request: Request, st: AppState, principal: Principal, op: str) -> Response:
     try:
-        payloads = json_format.Parse(await request.body(), Payloads())
+        raw = await request.body()
+        PayloadsJson.model_validate_json(raw)
+        payloads = json_format.Parse(raw, Payloads())
     except (json_format.ParseError, UnicodeDecodeError, ValueError):
         raise ApiError(400, 'The body must be proto-JSON Payloads: {"payloads": [{"metadata": …, "data": …}]}.') \
             from None
@@ -63,13 +98,13 @@ async def _apply(request: Request, st: AppState, principal: Principal, op: str) 
     return Response(json_format.MessageToJson(Payloads(payloads=result)), media_type="application/json")
 
 
-@router.post("/decode", summary="Codec server: decrypt Temporal payloads (records officer)")
-async def decode(request: Request, principal: Principal = Depends(officer), st: AppState = Depends(state)) -> Response:
+@router.post("/decode", summary="Codec server: decrypt Temporal payloads (records officer)", openapi_extra=PAYLOADS_BODY)
+async def decode(request: Request, principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
     return await _apply(request, st, principal, "decode")
 
 
-@router.post("/encode", summary="Codec server: encrypt Temporal payloads (records officer)")
-async def encode(request: Request, principal: Principal = Depends(officer), st: AppState = Depends(state)) -> Response:
+@router.post("/encode", summary="Codec server: encrypt Temporal payloads (records officer)", openapi_extra=PAYLOADS_BODY)
+async def encode(request: Request, principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
     return await _apply(request, st, principal, "encode")
 
 
@@ -79,7 +114,7 @@ class TemporalUiCors:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.cors = CORSMiddleware(
-            app, allow_origins=ui_origins(settings), allow_methods=["POST"], allow_credentials=True,
+            app, allow_origins=settings.temporal_ui_origins, allow_methods=["POST"], allow_credentials=True,
             allow_headers=["Authorization", "Content-Type", "X-Namespace", "X-CSRF-Token", "X-Request-Id"],
             max_age=600,
         )

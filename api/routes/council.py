@@ -4,7 +4,8 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from api.auth import Principal, require_roles
+from api.auth import Principal
+from api.authz import authorized
 from api.deps import AppState, state
 from store import cases
 
@@ -13,7 +14,7 @@ router = APIRouter(prefix="/api/v1/council", tags=["council"])
 
 @router.get("/reports", summary="Neither-confirm-nor-deny decisions to report to the council (存否応答拒否)")
 async def council_reports(
-    principal: Principal = Depends(require_roles("council", "records_officer")), st: AppState = Depends(state)
+    principal: Principal = Depends(authorized), st: AppState = Depends(state)
 ) -> dict[str, Any]:
     async with st.pool.acquire() as conn:
         rows = await cases.council_reports(conn)

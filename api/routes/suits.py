@@ -1,6 +1,6 @@
 """Revocation suits (取消訴訟) against a decision or a ruling: record, follow through the courts, list pending."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Response
@@ -10,10 +10,11 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from api import presenters
-from api.auth import Principal, require_roles
+from api.auth import Principal
+from api.authz import authorized
 from api.deps import AppState, state
 from api.errors import ApiError
-from api.schemas import Body
+from api.schemas import Body, IsoDate
 from api.updates import STATUS_OF_REFUSAL, execute
 from domain.clock import jst_date
 from domain.era import fiscal_year
@@ -24,12 +25,11 @@ from store import cases, events, registry
 from workflows.litigation import SuitResult, SuitWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["suits"])
-officer = require_roles("records_officer")
 
 
 class FileSuitIn(Body):
-    filed_on: date | None = None
-    learned_on: date | None = None
+    filed_on: IsoDate | None = None
+    learned_on: IsoDate | None = None
     court: str = Field(min_length=1, max_length=200)
     case_number: str = Field(min_length=1, max_length=200)
 
@@ -41,22 +41,22 @@ class ScopeIn(Body):
 
 class RecordJudgmentIn(Body):
     court_level: Literal["district", "high", "supreme"]
-    judged_on: date | None = None
-    served_on: date | None = None
+    judged_on: IsoDate | None = None
+    served_on: IsoDate | None = None
     outcome: Literal["upheld", "revoked", "partly_revoked"]
     scope: list[ScopeIn] = Field(default_factory=list, max_length=200)
     text: str = Field(default="", max_length=8000)
 
 
 class RecordSuitAppealIn(Body):
-    filed_on: date | None = None
+    filed_on: IsoDate | None = None
     court: str = Field(min_length=1, max_length=200)
     case_number: str = Field(default="", max_length=200)
     by: Literal["", "plaintiff", "defendant"] = ""
 
 
 class RecordFinalIn(Body):
-    final_on: date | None = None
+    final_on: IsoDate | None = None
     outcome: Literal["", "withdrawn", "settled"] = ""
     reason: str = Field(default="", max_length=4000)
 
@@ -122,7 +122,7 @@ async def _load(st: AppState, suit_id: str) -> dict[str, Any]:
 
 @router.post("/requests/{request_id}/suits", status_code=201, summary="Record a revocation suit against a decision")
 async def suit_against_decision(request_id: str, body: FileSuitIn, response: Response,
-                                principal: Principal = Depends(officer), st: AppState = Depends(state)) -> dict:
+                                principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict:
     suit = await _file(st, principal, body, request_id=request_id, appeal_id=None)
     response.headers["Location"] = f"/api/v1/suits/{suit['id']}"
     return suit
@@ -130,7 +130,7 @@ async def suit_against_decision(request_id: str, body: FileSuitIn, response: Res
 
 @router.post("/appeals/{appeal_id}/suits", status_code=201, summary="Record a revocation suit against a ruling")
 async def suit_against_ruling(appeal_id: str, body: FileSuitIn, response: Response,
-                              principal: Principal = Depends(officer), st: AppState = Depends(state)) -> dict:
+                              principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict:
     async with st.pool.acquire() as conn:
         appeal = await cases.get_appeal(conn, appeal_id)
     if appeal is None:
@@ -141,7 +141,7 @@ async def suit_against_ruling(appeal_id: str, body: FileSuitIn, response: Respon
 
 
 @router.get("/suits", summary="Suits; status=pending lists those still before a court (係争中)")
-async def list_suits(status: Literal["pending", "final"] | None = None, principal: Principal = Depends(officer),
+async def list_suits(status: Literal["pending", "final"] | None = None, principal: Principal = Depends(authorized),
                      st: AppState = Depends(state)) -> dict[str, Any]:
     async with st.pool.acquire() as conn:
         rows = await cases.list_suits(conn, status=status)
@@ -149,12 +149,12 @@ async def list_suits(status: Literal["pending", "final"] | None = None, principa
 
 
 @router.get("/suits/{suit_id}", summary="One suit with its judgments")
-async def get_suit(suit_id: str, principal: Principal = Depends(officer), st: AppState = Depends(state)) -> dict:
+async def get_suit(suit_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict:
     return await _load(st, suit_id)
 
 
 @router.get("/suits/{suit_id}/events", summary="The suit's timeline")
-async def suit_events(suit_id: str, principal: Principal = Depends(officer), st: AppState = Depends(state)) -> dict:
+async def suit_events(suit_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict:
     await _load(st, suit_id)
     async with st.pool.acquire() as conn:
         stream = await events.read(conn, suit_id)
@@ -163,7 +163,7 @@ async def suit_events(suit_id: str, principal: Principal = Depends(officer), st:
 
 def _suit_route(action: str, model: type[Body]) -> None:
     async def handler(suit_id: str, body: model,  # type: ignore[valid-type]
-                      principal: Principal = Depends(officer), st: AppState = Depends(state)) -> dict[str, Any]:
+                      principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict[str, Any]:
         await _load(st, suit_id)
         data = body.model_dump(mode="json", exclude_none=True)
         if "scope" in data:

@@ -15,9 +15,9 @@ from api.auth import (
     SESSION_TTL,
     Principal,
     csrf_token_for,
-    current_principal,
     issue_token,
 )
+from api.authz import authorized
 from api.deps import AppState, state
 from api.errors import ApiError, error_body
 from kaiji.security.passwords import DUMMY_HASH, PasswordHasher
@@ -57,21 +57,26 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 async def _sign_in(st: AppState, form: OAuth2PasswordRequestForm, via: str) -> users.User:
-    """Check the password (same lockout for tokens and sessions); audit the outcome."""
+    """Check the password (same lockout for tokens and sessions); audit the outcome.
+
+    The lockout counts failures per attempted username, existing or not, so a 429 does not reveal
+    which usernames are accounts; the 401 message is the same for a wrong name and a wrong password."""
     now = datetime.now(UTC)
     async with st.pool.acquire() as conn:
         user = await users.get(conn, form.username)
-        if user and user.locked_until and user.locked_until > now:
-            retry = max(1, int((user.locked_until - now).total_seconds()))
-            log.warning("auth.locked_out", user=user.username, via=via, retry_after=retry)
-            await audit.append(conn, audit.AuditEntry(form.username, user.role, "auth.locked_out", detail={"via": via}))
+        locked = await users.locked_until(conn, form.username)
+        if locked:
+            retry = max(1, int((locked - now).total_seconds()))
+            log.warning("auth.locked_out", via=via, retry_after=retry)
+            await audit.append(conn, audit.AuditEntry(user.username if user else "anonymous",
+                                                      user.role if user else "none", "auth.locked_out",
+                                                      detail={"via": via, "username_known": user is not None}))
             raise ApiError(429, "Too many failed sign-ins; try again later.", headers={"Retry-After": str(retry)})
-        # argon2id costs ~19 MiB and tens of ms: off the event loop.
+        # argon2id costs ~19 MiB and tens of ms: off the event loop (and spent for unknown names too).
         ok = await asyncio.to_thread(hasher.verify, user.password_hash if user else DUMMY_HASH, form.password)
         ok = ok and user is not None
         if not ok or not user.active:
-            if user:
-                await users.record_login(conn, user.username, ok=False, lock_after=LOCK_AFTER, lock_until=now + LOCK_FOR)
+            await users.record_login(conn, form.username, ok=False, lock_after=LOCK_AFTER, lock_until=now + LOCK_FOR)
             await audit.append(conn, audit.AuditEntry("anonymous", "none", "auth.login_failed",
                                                       detail={"username_known": user is not None, "via": via}))
             raise ApiError(401, "Wrong username or password.", headers={"WWW-Authenticate": "Bearer"})
@@ -91,6 +96,20 @@ async def token(form: OAuth2PasswordRequestForm = Depends(), st: AppState = Depe
             "expires_in": ttl}
 
 
+def _same_origin(request: Request, st: AppState) -> None:
+    """Login CSRF: a browser that says where the form came from must say it came from us (or the Temporal UI).
+
+    Browsers send ``Origin`` on every cross-site POST; API clients without it are not browsers and
+    carry no ambient credentials, so a missing header is accepted (OWASP CSRF cheat sheet, "Login CSRF")."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host", "")
+    own = {f"{scheme}://{host}" for scheme in ("http", "https")}
+    if origin not in own | set(st.settings.temporal_ui_origins):
+        raise ApiError(403, "Sign in from the Kaiji console itself: this form was posted from another site.")
+
+
 def _is_https(request: Request) -> bool:
     forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
     return request.url.scheme == "https" or forwarded == "https"
@@ -99,6 +118,7 @@ def _is_https(request: Request) -> bool:
 @router.post("/api/v1/auth/session", summary="Sign in (browser): sets the session and CSRF cookies")
 async def session(request: Request, form: OAuth2PasswordRequestForm = Depends(),
                   st: AppState = Depends(state)) -> JSONResponse:
+    _same_origin(request, st)
     user = await _sign_in(st, form, "session")
     async with st.pool.acquire() as conn:
         old = request.cookies.get(SESSION_COOKIE)
@@ -116,7 +136,7 @@ async def session(request: Request, form: OAuth2PasswordRequestForm = Depends(),
 
 
 @router.post("/api/v1/auth/logout", summary="Sign out: ends the session or revokes the bearer token")
-async def logout(request: Request, principal: Principal = Depends(current_principal),
+async def logout(request: Request, principal: Principal = Depends(authorized),
                  st: AppState = Depends(state)) -> JSONResponse:
     async with st.pool.acquire() as conn:
         if principal.via == "session":
@@ -134,7 +154,7 @@ async def logout(request: Request, principal: Principal = Depends(current_princi
 
 
 @router.get("/api/v1/profile", summary="The active municipality profile")
-async def profile(principal: Principal = Depends(current_principal), st: AppState = Depends(state)) -> dict:
+async def profile(principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict:
     p = st.profile.model_dump(mode="json")
     return {
         "name": p["name"],

@@ -79,7 +79,10 @@ def file(inp: c.FileAppeal) -> list[EventDraft]:
                            "The request has no decision yet: file an appeal against inaction instead.")
         decided = date.fromisoformat(inp.decided_on)
         learned = date.fromisoformat(inp.learned_on) if inp.learned_on else decided
-        due = deadlines.appeal_window_end(learned_on=learned, decided_on=decided, calendar=calendar(inp.rules))
+        try:
+            due = deadlines.appeal_window_end(learned_on=learned, decided_on=decided, calendar=calendar(inp.rules))
+        except deadlines.DeadlineError as exc:
+            raise invalid(f"知った日（learned_on）は決定の日より前にできません。 / {exc}") from None
         window_ends, window, late = due.value.isoformat(), due.to_dict()["explanation"], filed > due.value
     elif inp.kind == "inaction":
         if inp.decided_on:

@@ -5,6 +5,11 @@ A stored value is the text token ``v1.<key_id>.<nonce>.<ciphertext+tag>``
 ``"party:P-123:address"``) is authenticated as associated data, so a value
 copied to another row or column fails to decrypt instead of being misread.
 
+Large or binary values (a notice's PDF) use the binary form of the same
+scheme: ``b1.<key_id>.`` (ASCII) followed by the raw nonce and
+ciphertext+tag, for ``bytea`` columns. Its associated data has its own
+prefix, so a text token and a blob can never stand in for each other.
+
 Search over names uses a separate, stable :class:`SearchKey`, never the
 encryption key ring: stored hashes must survive key rotation.
 """
@@ -37,6 +42,8 @@ TOKEN_VERSION = "v1"
 NONCE_BYTES = 12
 _TAG_BYTES = 16
 _AAD_PREFIX = b"kaiji.field.v1\x00"
+BLOB_VERSION = b"b1"
+_BLOB_AAD_PREFIX = b"kaiji.blob.v1\x00"
 
 
 class DecryptionError(ValueError):
@@ -60,25 +67,54 @@ class FieldCipher:
 
     def decrypt(self, token: str, *, context: str) -> str:
         key_id, nonce, sealed = _parse(token)
+        data = self._open(key_id, nonce, sealed, _aad(key_id, context), context)
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise DecryptionError(f"value for context {context!r} decrypted to invalid UTF-8") from None
+
+    def encrypt_bytes(self, plaintext: bytes, *, context: str) -> bytes:
+        """The binary form, for ``bytea`` columns: ``b1.<key_id>.`` + nonce + ciphertext+tag."""
+        if not isinstance(plaintext, bytes | bytearray | memoryview):
+            raise TypeError("plaintext must be bytes")
+        key_id = self._keyring.primary_id
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        sealed = self._cipher(key_id).encrypt(nonce, bytes(plaintext), _aad(key_id, context, _BLOB_AAD_PREFIX))
+        return blob_header(key_id) + nonce + sealed
+
+    def decrypt_bytes(self, blob: bytes, *, context: str) -> bytes:
+        key_id, nonce, sealed = _parse_blob(blob)
+        return self._open(key_id, nonce, sealed, _aad(key_id, context, _BLOB_AAD_PREFIX), context)
+
+    def reencrypt_bytes(self, blob: bytes, *, context: str) -> bytes:
+        """Decrypt a blob and encrypt it again with the primary key (always a fresh nonce)."""
+        return self.encrypt_bytes(self.decrypt_bytes(blob, context=context), context=context)
+
+    @property
+    def primary_blob_header(self) -> bytes:
+        """The first bytes of every blob the primary key encrypts (to find blobs needing rotation in SQL)."""
+        return blob_header(self._keyring.primary_id)
+
+    def _open(self, key_id: str, nonce: bytes, sealed: bytes, aad: bytes, context: str) -> bytes:
         if key_id not in self._keyring:
             raise DecryptionError(
                 f"value was encrypted with key id {key_id!r}, which is not in the key ring "
                 f"(known: {', '.join(self._keyring.ids)}); add the old key to KAIJI_ENCRYPTION_KEYS"
             )
         try:
-            data = self._cipher(key_id).decrypt(nonce, sealed, _aad(key_id, context))
-            return data.decode("utf-8")
-        except (InvalidTag, UnicodeDecodeError):
+            return self._cipher(key_id).decrypt(nonce, sealed, aad)
+        except InvalidTag:
             raise DecryptionError(
                 f"value encrypted with key id {key_id!r} failed authentication for context "
                 f"{context!r}: wrong key material, tampered data, or a value moved from another row/column"
             ) from None
 
-    def key_id_of(self, token: str) -> str:
-        return _parse(token)[0]
+    def key_id_of(self, token: str | bytes) -> str:
+        """The key id of a text token or a blob."""
+        return _parse(token)[0] if isinstance(token, str) else _parse_blob(token)[0]
 
-    def needs_rotation(self, token: str) -> bool:
-        """True when ``token`` is not encrypted with the current primary key."""
+    def needs_rotation(self, token: str | bytes) -> bool:
+        """True when ``token`` (text token or blob) is not encrypted with the current primary key."""
         return self.key_id_of(token) != self._keyring.primary_id
 
     def reencrypt(self, token: str, *, context: str) -> str:
@@ -92,10 +128,14 @@ class FieldCipher:
         return cipher
 
 
-def _aad(key_id: str, context: str) -> bytes:
+def _aad(key_id: str, context: str, prefix: bytes = _AAD_PREFIX) -> bytes:
     if not isinstance(context, str) or not context:
         raise ValueError("context must be a non-empty string such as 'party:P-123:address'")
-    return _AAD_PREFIX + key_id.encode("ascii") + b"\x00" + context.encode("utf-8")
+    return prefix + key_id.encode("ascii") + b"\x00" + context.encode("utf-8")
+
+
+def blob_header(key_id: str) -> bytes:
+    return BLOB_VERSION + b"." + key_id.encode("ascii") + b"."
 
 
 def _parse(token: str) -> tuple[str, bytes, bytes]:
@@ -114,6 +154,26 @@ def _parse(token: str) -> tuple[str, bytes, bytes]:
     if len(nonce) != NONCE_BYTES or len(sealed) < _TAG_BYTES:
         raise malformed
     return parts[1], nonce, sealed
+
+
+def _parse_blob(blob: bytes) -> tuple[str, bytes, bytes]:
+    # Never echo the blob: plaintext stored by mistake would end up in logs.
+    malformed = DecryptionError(
+        f"value is not a {BLOB_VERSION.decode()} blob ('{BLOB_VERSION.decode()}.<key_id>.' + nonce + ciphertext); "
+        "was plaintext stored in an encrypted column?"
+    )
+    if not isinstance(blob, bytes | bytearray | memoryview):
+        raise malformed
+    data = bytes(blob)
+    start = len(BLOB_VERSION) + 1
+    end = data.find(b".", start, start + 33)  # key ids are 1-32 characters, never a dot
+    if not data.startswith(BLOB_VERSION + b".") or end < 0:
+        raise malformed
+    key_id = data[start:end].decode("ascii", errors="replace")
+    nonce, sealed = data[end + 1:end + 1 + NONCE_BYTES], data[end + 1 + NONCE_BYTES:]
+    if not valid_key_id(key_id) or len(nonce) != NONCE_BYTES or len(sealed) < _TAG_BYTES:
+        raise malformed
+    return key_id, nonce, sealed
 
 
 # --- name search -------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from api import ratelimit
 from api.app import create_app
@@ -44,6 +45,7 @@ class Api:
     http: httpx.AsyncClient
     settings: Settings
     tokens: dict[str, dict[str, str]]
+    app: FastAPI | None = None  # the same app object, for serving it over real HTTP (test_schemathesis)
 
     def as_(self, username: str) -> dict[str, str]:
         return self.tokens[username]
@@ -108,7 +110,7 @@ async def api(integration_db: str, temporal_dev: str, keyring: KeyRing, services
                 r = await http.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
                 assert r.status_code == 200, r.text
                 tokens[name] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-            yield Api(http, settings, tokens)
+            yield Api(http, settings, tokens, app)
     await pool.close()
 
 

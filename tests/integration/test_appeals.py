@@ -126,6 +126,13 @@ async def test_late_appeal_can_only_be_dismissed(api: Api) -> None:
     assert r.status_code == 200 and r.json()["ruling"] == "dismissed"
 
 
+async def test_learned_before_the_decision_is_refused_clearly(api: Api) -> None:
+    request = await decided(api, DRAFTS["non_disclosure_not_held"])
+    r = await api.http.post(f"/api/v1/requests/{request['id']}/appeals", headers=api.as_("madoguchi"),
+                            json={"grounds": "非公開部分の公開を求める", "learned_on": "2000-01-01"})
+    assert r.status_code == 422 and "learned_on" in r.json()["error"]["message"]  # was a 500 (schemathesis)
+
+
 async def test_inaction_appeal_on_an_overdue_request(api: Api) -> None:
     overdue = await api.register(received_on=(date.today() - timedelta(days=40)).isoformat())
     r = await api.http.post(f"/api/v1/requests/{overdue['id']}/appeals",

@@ -5,20 +5,25 @@ e-mail, the subject, a third party's name and the decision's reason. After
 the lifecycle (consult, draft partial, approve) every workflow history started
 meanwhile is exported WITHOUT the codec (SDK and ``temporal workflow show
 --output json``), the visibility records are described, the Temporal server's
-SQLite file and the services' log files are read, and all log output of the
-run is captured: zero canary hits anywhere. With the codec, the payloads
-decode and do contain the subject canary (so the search would have found it).
+SQLite file and the services' log files are read, the stored notices (which
+name the addressee) are read raw from PostgreSQL, column by column and as the
+table's files on disk, and all log output of the run is captured: zero canary
+hits anywhere. With the codec, the payloads decode and do contain the subject
+canary; with the key ring, the notices decrypt and do contain the names (so
+the searches would have found them).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
 import structlog
 from google.protobuf.message import Message
@@ -26,8 +31,10 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 
 from kaiji.embedded import temporal_cli
+from kaiji.secrets import load_secrets
 from kaiji.security.codec import data_converter
 from kaiji.security.keys import KeyRing
+from store import notices
 from tests.integration.conftest import Api
 from tests.integration.test_request_paths import soon
 
@@ -96,6 +103,45 @@ async def cli_show(api: Api, workflow_id: str) -> bytes:
     return out + err
 
 
+async def notices_at_rest(api: Api, cases: list[str]) -> dict[str, bytes]:
+    """The raw bytes PostgreSQL holds for the notices: every column as stored (no codecs, so jsonb as
+    text and bytea as bytes) and each row's text form; and the table's heap and TOAST files on disk
+    after a checkpoint."""
+    conn = await asyncpg.connect(api.settings.database_url)
+    try:
+        rows = await conn.fetch("select n::text as row_text, n.* from notices n")
+        columns = b"\n".join(v if isinstance(v, bytes) else str(v).encode() for r in rows for v in r.values()
+                              if v is not None)
+        await conn.execute("checkpoint")
+        datadir = Path(await conn.fetchval("show data_directory"))
+        relations = await conn.fetch(
+            """select pg_relation_filepath(c.oid) as path from pg_class c
+               where c.oid = 'notices'::regclass
+                  or c.oid = (select reltoastrelid from pg_class where oid = 'notices'::regclass)""")
+    finally:
+        await conn.close()
+    files = b""
+    for r in relations:
+        path = datadir / r["path"]
+        for f in path.parent.iterdir():
+            if re.fullmatch(rf"{path.name}(\.\d+|_fsm|_vm)?", f.name):
+                files += f.read_bytes()
+    ids = [r["notice_id"] for r in rows if r["case_id"] in cases]
+    assert len(ids) >= 2 * len(cases) and all(i.encode() in files for i in ids), "the notices scan sees nothing"
+    return {"PostgreSQL notices (raw columns)": columns, "PostgreSQL notices (table files)": files}
+
+
+async def decrypted_notices(api: Api, cases: list[str]) -> str:
+    """The HTML of the cases' notices, decrypted with the key ring."""
+    cipher = load_secrets(api.settings).cipher
+    conn = await asyncpg.connect(api.settings.database_url)
+    try:
+        ids = await conn.fetch("select notice_id from notices where case_id = any($1::text[])", cases)
+        return "\n".join([(await notices.read(conn, cipher, r["notice_id"]) or {}).get("html", "") for r in ids])
+    finally:
+        await conn.close()
+
+
 def emitted_logs(caplog: pytest.LogCaptureFixture) -> str:
     """The log records as the configured handler renders them (after redaction), plus caplog's own text."""
     formatters = [h.formatter for h in logging.getLogger().handlers
@@ -148,10 +194,15 @@ async def test_no_canary_reaches_temporal_or_the_logs(
     assert cases[0] in emitted_logs(caplog)
     if hit := hits(emitted_logs(caplog), needles):
         found["application logs (as emitted, after redaction)"] = hit
+    for where, blob in (await notices_at_rest(api, cases)).items():
+        if hit := hits(blob, needles):
+            found[where] = hit
     out, err = capfd.readouterr()
     if hit := hits(out + err, needles):
         found["stdout/stderr"] = hit
     assert not found, f"canary leaks: {found}"
+    names = [canaries(tag)["name"].split()[-1] for tag in tags]
+    assert set(hits(await decrypted_notices(api, cases), names)) == set(names), "decrypted, notices name people"
 
     decoded = await data_converter(keyring).payload_codec.decode(all_payloads)  # type: ignore[union-attr]
     text = b"\n".join(p.data for p in decoded)

@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from activities.notices import render
 from domain.events import NoticeRequest
+from kaiji.secrets import load_secrets
+from store import notices
 from store.db import connect
 from tests.integration.conftest import Api
 from tests.integration.test_request_paths import PARTIAL, soon
@@ -45,9 +47,11 @@ async def test_stored_notice_rerenders_byte_identical(api: Api) -> None:
     case = await api.register()
     conn = await connect(api.settings.database_url)
     try:
-        row = await conn.fetchrow("select * from notices where case_id = $1", case["id"])
+        notice_id = await conn.fetchval("select notice_id from notices where case_id = $1", case["id"])
+        row = await notices.read(conn, load_secrets(api.settings).cipher, notice_id)  # stored encrypted
     finally:
         await conn.close()
+    assert row is not None
     again = render(row["notice_type"], row["data"])
     assert again.template_version == row["template_version"]
     assert again.sha256 == row["sha256"] == hashlib.sha256(bytes(row["pdf"])).hexdigest()
@@ -85,7 +89,6 @@ async def test_a_correction_is_a_new_notice_that_supersedes(api: Api) -> None:
 async def test_retried_notice_activity_issues_one_notice(api: Api) -> None:
     from activities.notice_activity import NoticeActivities
     from domain.profile import load_profile
-    from kaiji.secrets import load_secrets
     from store.db import create_pool
 
     case = await api.register()

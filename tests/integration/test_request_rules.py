@@ -83,6 +83,8 @@ async def test_bad_registrations_are_refused_clearly(api: Api) -> None:
         (ok | {"received_on": (date.today() + timedelta(days=3)).isoformat()}, 422),
         ({k: v for k, v in ok.items() if k != "requester"}, 422),
         (ok | {"requester": {"name": "", "address": "x"}}, 422),
+        (ok | {"received_on": 0}, 422),  # a date is YYYY-MM-DD, not a Unix timestamp (found by schemathesis)
+        (ok | {"received_on": "0"}, 422),
     ]
     for body, status in cases:
         r = await api.http.post("/api/v1/requests", json=body, headers=api.as_("madoguchi"))
@@ -93,6 +95,8 @@ async def test_bad_registrations_are_refused_clearly(api: Api) -> None:
     assert r.status_code == 422
     r = await api.http.post("/api/v1/requests", json=ok, headers=api.as_("shinsa"))
     assert r.status_code == 403
+    r = await api.http.get("/api/v1/requests", params={"due_before": "0"}, headers=api.as_("madoguchi"))
+    assert r.status_code == 422 and "YYYY-MM-DD" in r.json()["error"]["message"]
 
 
 async def test_hundred_concurrent_registrations_get_distinct_gap_free_ids(api: Api) -> None:

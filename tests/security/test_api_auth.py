@@ -276,3 +276,58 @@ async def test_role_change_is_audited_and_ends_sessions(env: Env) -> None:
     assert [r["action"] for r in rows] == ["user.role_changed", "user.created"]
     assert rows[0]["detail"] == {"from": {"role": "reviewer", "department": "toshi"},
                                  "to": {"role": "approver", "department": "toshi"}}
+
+
+async def test_lockout_does_not_reveal_which_usernames_exist(env: Env) -> None:
+    http = env.api.http
+    for _ in range(5):
+        r = await http.post("/api/v1/auth/token", data={"username": "nobody-here", "password": "wrong-password!"})
+        assert r.status_code == 401 and r.json()["error"]["message"] == "Wrong username or password."
+    r = await http.post("/api/v1/auth/token", data={"username": "Nobody-Here", "password": "anything-at-all"})
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0  # a made-up name locks like a real one
+    assert r.json()["error"]["message"] == "Too many failed sign-ins; try again later."
+    locked = [e for e in await env.audit("anonymous") if e["action"] == "auth.locked_out"]
+    assert locked and locked[0]["detail"]["username_known"] is False
+
+
+async def test_login_form_posted_from_another_site_is_refused(env: Env) -> None:
+    async with env.client() as http:
+        r = await http.post("/api/v1/auth/session", data={"username": "madoguchi", "password": PASSWORD},
+                            headers={"Origin": "https://evil.example"})
+        assert r.status_code == 403 and SESSION not in http.cookies  # login CSRF
+        await sign_in(http, "madoguchi", Origin="http://kaiji.test")  # our own console
+        await sign_in(http, "madoguchi")  # a non-browser client sends no Origin
+
+
+async def test_admin_manages_accounts_and_a_role_change_ends_tokens_at_once(env: Env) -> None:
+    api, http = env.api, env.api.http
+    admin = api.as_("admin")
+    new = {"username": "tanaka", "role": "reviewer", "department": "toshi", "password": "a-long-passphrase-1"}
+    assert (await http.post("/api/v1/users", json=new, headers=api.as_("johokokai"))).status_code == 403
+    assert (await http.post("/api/v1/users", json=new | {"department": None}, headers=admin)).status_code == 422
+    assert (await http.post("/api/v1/users", json=new | {"is_admin": True}, headers=admin)).status_code == 422
+    assert (await http.post("/api/v1/users", json=new | {"password": "short"}, headers=admin)).status_code == 422
+    r = await http.post("/api/v1/users", json=new, headers=admin)
+    assert r.status_code == 201 and r.json()["role"] == "reviewer" and "password" not in r.text, r.text
+    assert (await http.post("/api/v1/users", json=new, headers=admin)).status_code == 409
+    token = (await http.post("/api/v1/auth/token", data={"username": "tanaka", "password": new["password"]})).json()
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    assert (await http.get("/api/v1/requests", headers=bearer)).status_code == 200
+    r = await http.patch("/api/v1/users/tanaka", json={"role": "approver"}, headers=admin)
+    assert r.status_code == 200 and r.json()["department"] == "toshi"
+    r = await http.get("/api/v1/requests", headers=bearer)  # the old token carried "reviewer"
+    assert r.status_code == 401 and "account has changed" in r.json()["error"]["message"]
+    entry = (await env.audit("admin"))[0]
+    assert entry["action"] == "user.role_changed" and entry["entity_id"] == "tanaka"
+    assert entry["detail"]["to"] == {"role": "approver", "department": "toshi"}
+    token = (await http.post("/api/v1/auth/token", data={"username": "tanaka", "password": new["password"]})).json()
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    assert (await http.patch("/api/v1/users/tanaka", json={"active": False}, headers=admin)).status_code == 200
+    assert (await http.get("/api/v1/requests", headers=bearer)).status_code == 401
+    assert (await env.audit("admin"))[0]["action"] == "user.deactivated"
+    assert (await http.patch("/api/v1/users/admin", json={"role": "council"}, headers=admin)).status_code == 409
+    assert (await http.patch("/api/v1/users/nobody", json={"active": True}, headers=admin)).status_code == 404
+    assert (await http.patch("/api/v1/users/tanaka", json={}, headers=admin)).status_code == 422
+    listed = (await http.get("/api/v1/users", headers=admin)).json()["items"]
+    assert {"tanaka", "admin"} <= {u["username"] for u in listed} and all("password_hash" not in u for u in listed)
+    assert (await http.get("/api/v1/requests", headers=admin)).status_code == 403  # no case content

@@ -137,6 +137,34 @@ def test_rotation():
         rotated.reencrypt(token, context="party:P-999:address")
 
 
+def test_blobs_round_trip_rotate_and_refuse_moves_wrong_keys_and_text_tokens():
+    pdf = b"%PDF-1.7\n" + bytes(range(256)) * 10
+    old = FieldCipher(ring(("k1", K1)))
+    blob = old.encrypt_bytes(pdf, context="notice:N-1:pdf")
+    assert blob.startswith(b"b1.k1.") and old.primary_blob_header == b"b1.k1."
+    assert len(blob) == len(b"b1.k1.") + 12 + len(pdf) + 16 and b"%PDF" not in blob
+    assert old.decrypt_bytes(blob, context="notice:N-1:pdf") == pdf
+    assert old.decrypt_bytes(old.encrypt_bytes(b"", context="c"), context="c") == b""
+    with pytest.raises(DecryptionError, match="failed authentication for context 'notice:N-2:pdf'"):
+        old.decrypt_bytes(blob, context="notice:N-2:pdf")
+    with pytest.raises(DecryptionError, match="key id 'k1' failed authentication"):
+        FieldCipher(ring(("k1", K2))).decrypt_bytes(blob, context="notice:N-1:pdf")
+    with pytest.raises(DecryptionError, match="key id 'k1', which is not in the key ring"):
+        FieldCipher(ring(("k2", K2))).decrypt_bytes(blob, context="notice:N-1:pdf")
+    rotated = FieldCipher(ring(("k2", K2), ("k1", K1)))
+    assert rotated.key_id_of(blob) == "k1" and rotated.needs_rotation(blob)
+    fresh = rotated.reencrypt_bytes(blob, context="notice:N-1:pdf")
+    assert fresh.startswith(b"b1.k2.") and not rotated.needs_rotation(fresh)
+    assert rotated.decrypt_bytes(fresh, context="notice:N-1:pdf") == pdf
+    token = old.encrypt(ADDRESS, context=CTX)  # a text token is not a blob, nor the other way round
+    for bad in (token.encode(), pdf, b"b1.k1.short", b"", "b1.k1.text"):
+        with pytest.raises(DecryptionError, match="not a b1 blob") as info:
+            old.decrypt_bytes(bad, context=CTX)  # type: ignore[arg-type]
+        assert "%PDF" not in str(info.value)
+    with pytest.raises(DecryptionError, match="not a v1 field token"):
+        old.decrypt(blob.decode("latin-1"), context=CTX)
+
+
 # --- name search ------------------------------------------------------------
 
 

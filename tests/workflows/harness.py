@@ -34,11 +34,12 @@ def secrets_for(keyring: KeyRing) -> Secrets:
 
 
 @asynccontextmanager
-async def running_worker(client: Client, database_url: str, keyring: KeyRing):
+async def running_worker(client: Client, database_url: str, keyring: KeyRing,
+                         event_activities: type[EventActivities] = EventActivities):
     pool = await create_pool(database_url, max_size=5)
     secrets = secrets_for(keyring)
     queue = "test-" + uuid.uuid4().hex[:8]
-    events = EventActivities(pool)
+    events = event_activities(pool)
     notices = NoticeActivities(pool, secrets, PROFILE)
     cases = CaseActivities(pool, queue)
     async with Worker(client, task_queue=queue, workflows=WORKFLOWS,

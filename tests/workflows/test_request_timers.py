@@ -10,9 +10,12 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from temporalio import activity
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 
+from activities.events import EventActivities
 from domain.clock import jst_date
+from domain.events import ChallengeLink, ChallengeOutcome, RecordInput, RecordResult
 from domain.requests import commands as c
 from store import events
 from tests.workflows.harness import APPROVER, FRONT, REVIEWER, register_input, running_worker, stop_all
@@ -130,3 +133,43 @@ async def test_appeal_window_closes_the_case_as_final(time_env, started) -> None
     assert await handle.result() == "final"
     types = await event_types(pool, handle.id)
     assert types[-2:] == ["AppealWindowClosed", "CaseClosed"]
+
+
+
+class SlowToReport(EventActivities):
+    """Stores events like the real activity, then takes a while to report back: the window in which
+    staff already see the new state (projections) while the workflow still holds the old one."""
+
+    @activity.defn(name="record_events")
+    async def record_events(self, inp: RecordInput) -> RecordResult:
+        result = await super().record_events(inp)
+        if any(e.type == "RequestReopened" for e in inp.events):
+            await asyncio.sleep(1.0)
+        return result
+
+
+async def test_an_act_sent_while_a_reopening_is_recorded_is_decided_on_the_reopened_case(
+        time_env, database_url, keyring) -> None:
+    """Staff see a reopened case as soon as its events are stored; a draft sent at that moment is decided
+    on the reopened case (once the recording completes), not refused against the state of a moment before."""
+    async with running_worker(time_env.client, database_url, keyring, SlowToReport) as (queue, pool, vault):
+        now = await time_env.get_current_time()
+        today = jst_date(now)
+        case_id = f"R-2099-{uuid.uuid4().int % 100000:05d}"
+        inp = await register_input(pool, vault, case_id, today.isoformat(), entered_at=now)
+        handle = await time_env.client.start_workflow(RequestWorkflow.run, inp, id=case_id, task_queue=queue)
+        await handle.execute_update(RequestWorkflow.registered)
+        await handle.execute_update("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="partial", exemptions=(c.Exemption("9-3", "法人の競争上の地位"),),
+            documents=(c.Document("契約書", "partial"),), disclosure_on=(today + timedelta(days=15)).isoformat()))
+        await handle.execute_update("approve-decision", c.ApproveDecision(actor=APPROVER))
+        await handle.signal("challenge-linked", ChallengeLink("appeal", "A-2099-00001", today.isoformat()))
+        await wait_for_event(pool, case_id, "AppealLinked")
+        await handle.signal("challenge-concluded", ChallengeOutcome(
+            "A-2099-00001", "granted", today.isoformat(), reopen=True, scope=[{"title": "契約書", "disclosure": "full"}]))
+        await wait_for_event(pool, case_id, "RequestReopened")  # what the staff console shows
+        result = await handle.execute_update("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="full", documents=(c.Document("契約書", "full"),),
+            disclosure_on=(today + timedelta(days=15)).isoformat()))
+        assert result["status"] == "pending_approval"
+        await stop_all([handle])

@@ -1,0 +1,266 @@
+"""The authorisation matrix, walked: every operation in /openapi.json × every caller × {own, other object}.
+
+Expected statuses come from api/authz.py MATRIX (the same table the API
+enforces), so the test proves the API does what the table says; the policy
+tests at the bottom pin what the table itself must say (admin sees no case
+content, the council no contact data, department-scoped roles only their own
+department). Write operations are probed with a body carrying an unknown field:
+once past the gate that must be 422 (mass assignment refused), so nothing is
+changed by the walk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from api import authz
+from tests.integration.conftest import Api
+from tests.integration.test_appeals import TWO_DOCUMENTS, file
+from tests.integration.test_request_paths import DRAFTS, soon
+
+# Callers: the user each role signs in as. Reviewer and approver belong to `toshi`.
+CALLERS = {"anonymous": None, "front_desk": "madoguchi", "reviewer": "shinsa", "approver": "kacho",
+           "records_officer": "johokokai", "council": "shingikai", "admin": "admin"}
+PROBE = {"unexpected_field": "mass assignment must be refused"}
+CONTACT_VALUES = ("042-387-0000", "taro@example.jp", "本町6-6-3")
+# The top-level keys each successful read may answer with (what the API promises; nothing else may appear).
+CASE_KEYS = {"id", "kind", "status", "closed_reason", "overdue", "department", "reviewer", "received_on", "subject",
+             "decision_due", "work_due", "outcome", "appeal_window_ends", "version", "preferred_method",
+             "due_warning", "due_explanation", "extended", "excluded_days", "correction", "third_parties", "draft",
+             "decision", "earliest_disclosure_on", "disclosed_on", "notice_delivered_on", "requester", "deadlines",
+             "notices", "appeals", "suits", "allowed_actions"}
+APPEAL_KEYS = {"id", "request_id", "kind", "status", "closed_reason", "department", "filed_on", "window_ends", "late",
+               "referred_on", "report_due", "report_overdue", "ruling", "ruled_on", "version", "grounds", "decision",
+               "sessions", "report", "ruling_text", "explanation", "correction", "late_reason", "appellant",
+               "notices", "allowed_actions", "late_reason_accepted", "scope", "objecting_parties", "suits",
+               "correction_respond_by", "explanation_due", "explanation_filed_on", "ruling_detail",
+               "third_party_objection", "window"}
+RESPONSE_KEYS: dict[str, set[str]] = {
+    "GET /healthz": {"status"},
+    "GET /readyz": {"status", "checks"},
+    "GET /api/v1/profile": {"name", "municipality", "implementing_bodies", "departments", "request_kinds",
+                            "exemptions", "council_members", "unconfirmed"},
+    "GET /api/v1/users": {"items"},
+    "GET /api/v1/requests": {"items", "next_cursor"},
+    "GET /api/v1/requests/{case_id}": CASE_KEYS,
+    "GET /api/v1/requests/{case_id}/events": {"id", "events"},
+    "GET /api/v1/requests/{case_id}/notices": {"items"},
+    "GET /api/v1/appeals": {"items"},
+    "GET /api/v1/appeals/{appeal_id}": APPEAL_KEYS,
+    "GET /api/v1/appeals/{appeal_id}/events": {"id", "events"},
+    "GET /api/v1/appeals/{appeal_id}/notices": {"items"},
+    "GET /api/v1/council/referrals": {"items"},
+    "GET /api/v1/council/reports": {"items"},
+    "GET /api/v1/suits": {"items"},
+    "GET /api/v1/suits/{suit_id}": {"id", "request_id", "appeal_id", "court", "case_number", "level", "status",
+                                    "outcome", "filed_on", "appeal_due", "final_on", "version", "judgments", "late",
+                                    "window_ends", "target"},
+    "GET /api/v1/suits/{suit_id}/events": {"id", "events"},
+    "GET /api/v1/notices/{notice_id}": {"id", "type", "number", "issued_on", "sha256", "template_version",
+                                        "supersedes", "case_id", "pdf", "html"},
+    "GET /api/v1/audit": {"items"},
+    "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason"},
+}
+
+
+@dataclass
+class World:
+    """Objects each caller owns ("own") or must not see ("other")."""
+
+    own: dict[str, str]
+    other: dict[str, str]
+
+
+async def _decided(api: Api, draft: dict, department: str, reviewer: str, approver: str) -> dict:
+    case = await api.register(department=department)
+    body = dict(draft) | ({"disclosure_on": soon()} if draft["outcome"] in ("full", "partial") else {})
+    r = await api.act(case["id"], "draft-decision", body, reviewer)
+    assert r.status_code == 200, r.text
+    r = await api.act(case["id"], "approve-decision", {}, approver)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+@pytest.fixture(scope="module")
+async def world(api: Api) -> World:
+    # own: a toshi request decided NCND (so the council hears it), appealed and referred to the council.
+    own_request = await _decided(api, DRAFTS["neither_confirm_nor_deny"], "toshi", "shinsa", "kacho")
+    own_appeal = await file(api, own_request["id"])
+    r = await api.http.post(f"/api/v1/appeals/{own_appeal['id']}/refer-to-council", json={},
+                            headers=api.as_("johokokai"))
+    assert r.status_code == 200, r.text
+    # other: a kankyo request decided in part, appealed, not referred.
+    other_request = await _decided(api, TWO_DOCUMENTS, "kankyo", "kankyo", "kankyo_kacho")
+    other_appeal = await file(api, other_request["id"])
+    suit = await api.http.post(f"/api/v1/requests/{own_request['id']}/suits",
+                               json={"court": "東京地方裁判所", "case_number": "令和8年(行ウ)第7号"},
+                               headers=api.as_("johokokai"))
+    assert suit.status_code == 201, suit.text
+
+    def ids(request: dict, appeal: dict) -> dict[str, str]:
+        return {"case_id": request["id"], "request_id": request["id"], "appeal_id": appeal["id"],
+                "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa"}
+
+    return World(own=ids(own_request, own_appeal), other=ids(other_request, other_appeal))
+
+
+def operations(api_spec: dict) -> list[tuple[str, str]]:
+    return [(method.upper(), path) for path, ops in api_spec["paths"].items() for method in ops]
+
+
+def expected_status(key: str, method: str, caller: str, which: str) -> int:
+    grant = authz.MATRIX[key]
+    passed = 200 if method == "GET" else (400 if "temporal-codec" in key else 422)
+    if grant.public:
+        return passed
+    if caller == "anonymous":
+        return 401
+    if caller not in grant.roles:
+        return 403
+    if grant.subject and which == "other" and caller in ("reviewer", "approver", "council"):
+        return 404
+    if key == "POST /api/v1/auth/logout":
+        return 200  # no body to refuse: it signs the (throwaway) token out
+    return passed
+
+
+def contact_keys(value: Any) -> set[str]:
+    """Contact fields that carry a value anywhere in a JSON answer."""
+    if isinstance(value, dict):
+        found = {k for k, v in value.items() if k in authz.CONTACT_FIELDS and v}
+        return found.union(*(contact_keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(contact_keys(v) for v in value))
+    return set()
+
+
+async def _headers(api: Api, caller: str, key: str) -> dict[str, str]:
+    user = CALLERS[caller]
+    if user is None:
+        return {}
+    if key == "POST /api/v1/auth/logout":  # a fresh token, so the walk does not sign the shared one out
+        r = await api.http.post("/api/v1/auth/token", data={"username": user, "password": "correct-horse-battery"})
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return api.as_(user)
+
+
+async def test_every_operation_for_every_caller_and_object(api: Api, world: World) -> None:
+    spec = (await api.http.get("/openapi.json")).json()
+    ops = operations(spec)
+    assert {f"{m} {p}" for m, p in ops} == set(authz.MATRIX), "MATRIX and /openapi.json disagree"
+    mismatches: list[str] = []
+    checked = 0
+    for method, path in ops:
+        key = f"{method} {path}"
+        for caller in CALLERS:
+            for which in ("own", "other"):
+                ids = world.own if which == "own" else world.other
+                url = re.sub(r"\{(\w+)\}", lambda m, ids=ids: ids[m[1]], path)
+                headers = await _headers(api, caller, key)
+                if method == "GET":
+                    r = await api.http.get(url, headers=headers)
+                elif key.startswith("POST /api/v1/auth/"):
+                    r = await api.http.post(url, data=PROBE, headers=headers)
+                else:
+                    r = await api.http.request(method, url, json=PROBE, headers=headers)
+                checked += 1
+                want = expected_status(key, method, caller, which)
+                if r.status_code != want:
+                    mismatches.append(f"{key} as {caller} on {which}: {r.status_code} (expected {want}) {r.text[:120]}")
+                    continue
+                if r.status_code == 422 and method != "GET":
+                    assert "unexpected_field" in r.text or key.startswith("POST /api/v1/auth/"), (key, r.text)
+                if r.status_code != 200 or not r.headers.get("content-type", "").startswith("application/json"):
+                    continue
+                body = r.json()
+                allowed = RESPONSE_KEYS.get(key)
+                if allowed is not None and isinstance(body, dict) and set(body) - allowed:
+                    mismatches.append(f"{key} as {caller}: unexpected keys {sorted(set(body) - allowed)}")
+                sees = set(authz.PARTY_FIELDS.get(caller, ())) & authz.CONTACT_FIELDS
+                leaked = contact_keys(body) - sees
+                if leaked or (not sees and any(v in r.text for v in CONTACT_VALUES)):
+                    mismatches.append(f"{key} as {caller}: contact data {sorted(leaked)} in the answer")
+    assert not mismatches, f"{len(mismatches)} of {checked} calls:\n" + "\n".join(mismatches)
+    assert checked == len(ops) * len(CALLERS) * 2
+
+
+async def test_front_desk_and_records_officer_see_contact_data_reviewer_does_not(api: Api, world: World) -> None:
+    path = f"/api/v1/requests/{world.own['case_id']}"
+    for caller, sees in (("front_desk", True), ("records_officer", True), ("reviewer", False), ("approver", False)):
+        requester = (await api.http.get(path, headers=api.as_(CALLERS[caller]))).json()["requester"]
+        assert ("address" in requester and requester["phone"] == "042-387-0000") is sees, caller
+        assert requester["name"] == "山田 太郎"
+
+
+async def test_each_read_of_contact_data_is_one_audit_entry(api: Api, world: World) -> None:
+    async def reads(entity_id: str) -> list[dict]:
+        r = await api.http.get("/api/v1/audit", params={"entity_id": entity_id}, headers=api.as_("johokokai"))
+        return [e for e in r.json()["items"] if e["action"] == "personal_data.read"]
+
+    appeal = world.other["appeal_id"]
+    before = len(await reads(appeal))
+    assert (await api.http.get(f"/api/v1/appeals/{appeal}", headers=api.as_("madoguchi"))).status_code == 200
+    assert (await api.http.get(f"/api/v1/appeals/{appeal}", headers=api.as_("kankyo"))).status_code == 200
+    after = await reads(appeal)
+    assert len(after) == before + 1  # the reviewer saw no contact data: no entry
+    assert after[0]["actor"] == "madoguchi" and after[0]["detail"]["parties"] and after[0]["detail"]["request_id"]
+    notice, case = world.own["notice_id"], world.own["case_id"]
+    before = len(await reads(case))
+    assert (await api.http.get(f"/api/v1/notices/{notice}.pdf", headers=api.as_("shinsa"))).status_code == 200
+    assert (await api.http.get(f"/api/v1/notices/{notice}", headers=api.as_("shinsa"))).status_code == 200
+    after = await reads(case)
+    assert len(after) == before + 1 and after[0]["detail"]["notice_id"] == notice  # content, not metadata
+
+
+async def test_an_export_is_audited_and_holds_no_personal_data(api: Api, world: World) -> None:
+    r = await api.http.get("/api/v1/exports/requests.csv", params={"department": "toshi"},
+                           headers=api.as_("johokokai"))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert world.own["case_id"] in r.text and world.other["case_id"] not in r.text
+    assert "山田" not in r.text and not any(v in r.text for v in CONTACT_VALUES)
+    entry = (await api.http.get("/api/v1/audit", params={"actor": "johokokai", "limit": 1},
+                                headers=api.as_("johokokai"))).json()["items"][0]
+    assert entry["action"] == "export" and entry["detail"]["rows"] == r.text.count("\n") - 1
+
+
+# The table itself: policies a records office relies on, independent of how the rows are written.
+
+def test_admin_reaches_no_case_content() -> None:
+    for key, grant in authz.MATRIX.items():
+        if "admin" in grant.roles:
+            assert grant.roles == authz.SIGNED_IN or "/users" in key, key
+
+
+def test_council_reads_no_case_file_and_contact_data() -> None:
+    for key, grant in authz.MATRIX.items():
+        if "council" in grant.roles and key.startswith("GET"):
+            assert "/council/" in key or key == "GET /api/v1/profile", key
+    assert set(authz.PARTY_FIELDS["council"]) == {"name"}
+    assert not authz.CONTACT_FIELDS & set(authz.PARTY_FIELDS["reviewer"] + authz.PARTY_FIELDS["approver"])
+
+
+def test_every_object_operation_is_scoped() -> None:
+    for key, grant in authz.MATRIX.items():
+        params = re.findall(r"\{(\w+)\}", key)
+        if params and not grant.public and params != ["username"]:
+            assert grant.subject and grant.param == params[0], key
+
+
+def test_action_rows_agree_with_the_domain_transition_tables() -> None:
+    from domain.appeals.decide import TRANSITIONS as APPEAL
+    from domain.litigation.decide import TRANSITIONS as SUIT
+    from domain.requests.transitions import TRANSITIONS as REQUEST
+
+    for action, rule in REQUEST.items():
+        key = ("POST /api/v1/council/reports/{request_id}/mark-reported" if action == "record-ncnd-report"
+               else f"POST /api/v1/requests/{{case_id}}/{action}")
+        assert authz.MATRIX[key].roles == rule.roles, action
+    for action, (_, roles, _) in APPEAL.items():
+        prefix = "council/referrals" if action in ("record-session", "adopt-report") else "appeals"
+        assert authz.MATRIX[f"POST /api/v1/{prefix}/{{appeal_id}}/{action}"].roles == roles, action
+    for action, (_, roles, _) in SUIT.items():
+        assert authz.MATRIX[f"POST /api/v1/suits/{{suit_id}}/{action}"].roles == roles, action
