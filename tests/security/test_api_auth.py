@@ -331,3 +331,10 @@ async def test_admin_manages_accounts_and_a_role_change_ends_tokens_at_once(env:
     listed = (await http.get("/api/v1/users", headers=admin)).json()["items"]
     assert {"tanaka", "admin"} <= {u["username"] for u in listed} and all("password_hash" not in u for u in listed)
     assert (await http.get("/api/v1/requests", headers=admin)).status_code == 403  # no case content
+
+
+async def test_sign_in_form_is_bounded(env: Env) -> None:
+    http = env.api.http
+    for form in ({"username": "", "password": "x"}, {"username": "madoguchi", "password": "p" * 5000}, {}):
+        r = await http.post("/api/v1/auth/token", data=form)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid", (form, r.text)
