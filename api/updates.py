@@ -68,3 +68,19 @@ async def execute(
         err = ApiError(409, "The case is closed; no further actions are possible.")
     await audit_refusal(pool, principal, workflow_id, audit_name, err)
     raise err
+
+
+async def start_case(client: Client, task_queue: str, run: Any, inp: Any, case_id: str, registered: Any,
+                     result_type: type, *, noun: str, retry_hint: str = "") -> None:
+    """Start a case workflow and wait until its receipt is recorded (update-with-start; idempotent on the id).
+
+    The id is already reserved in PostgreSQL; if Temporal cannot be reached the caller gets a 503 naming it,
+    and repeating the registration (same Idempotency-Key where there is one) finishes the job."""
+    start = WithStartWorkflowOperation(run, inp, id=case_id, task_queue=task_queue,
+                                       id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    try:
+        await client.execute_update_with_start_workflow(registered, start_workflow_operation=start,
+                                                        result_type=result_type)
+    except RPCError:
+        raise ApiError(503, f"{noun} {case_id} was reserved but the case engine is not reachable.{retry_hint}",
+                       details={"id": case_id}) from None

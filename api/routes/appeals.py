@@ -4,9 +4,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
-from temporalio.client import WithStartWorkflowOperation
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError
 
 from api import personal_data, presenters
 from api.auth import Principal
@@ -17,7 +14,7 @@ from api.ratelimit import registration_limit
 from api.routes.requests import request_action
 from api.schemas import Body
 from api.schemas_appeals import APPEAL_BODIES, COUNCIL_BODIES, FileAppealIn, NcndReportIn
-from api.updates import STATUS_OF_REFUSAL, execute
+from api.updates import STATUS_OF_REFUSAL, execute, start_case
 from domain.appeals import commands as c
 from domain.appeals.decide import file as file_rules
 from domain.clock import jst_date
@@ -83,14 +80,8 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
                 appellant = await st.vault.add(conn, party_role="appellant", party_type=p.type, name=p.name,
                                                address=p.address, case_id=appeal_id)
     inp = filing(appeal_id, appellant)
-    start = WithStartWorkflowOperation(AppealWorkflow.run, inp, id=appeal_id, task_queue=st.settings.task_queue,
-                                       id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
-    try:
-        await st.temporal.execute_update_with_start_workflow(
-            AppealWorkflow.registered, start_workflow_operation=start, result_type=AppealResult)
-    except RPCError:
-        raise ApiError(503, f"Appeal {appeal_id} was reserved but the case engine is not reachable.",
-                       details={"id": appeal_id}) from None
+    await start_case(st.temporal, st.settings.task_queue, AppealWorkflow.run, inp, appeal_id,
+                     AppealWorkflow.registered, AppealResult, noun="Appeal")
     response.headers["Location"] = f"/api/v1/appeals/{appeal_id}"
     return await load_appeal(st, principal, appeal_id)
 

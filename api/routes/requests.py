@@ -7,9 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from temporalio.client import WithStartWorkflowOperation
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError
 
 from api import personal_data, presenters
 from api.auth import Principal
@@ -18,7 +15,7 @@ from api.deps import AppState, state
 from api.errors import ApiError
 from api.ratelimit import registration_limit
 from api.schemas import ACTION_BODIES, Body, IsoDate, RequestIn
-from api.updates import execute
+from api.updates import execute, start_case
 from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.requests import commands as c
@@ -93,16 +90,9 @@ async def create_request(
         requester_party_id=party_id, requester_type=body.requester.type, actor=principal.actor,
         rules=st.profile.case_rules(body.kind), entered_at=now,
     )
-    start = WithStartWorkflowOperation(
-        RequestWorkflow.run, inp, id=case_id, task_queue=st.settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )
-    try:
-        await st.temporal.execute_update_with_start_workflow(
-            RequestWorkflow.registered, start_workflow_operation=start, result_type=ActionResult)
-    except RPCError:
-        raise ApiError(503, f"Case {case_id} was reserved but the case engine is not reachable. "
-                            "Repeat the request with the same Idempotency-Key.", details={"id": case_id}) from None
+    await start_case(st.temporal, st.settings.task_queue, RequestWorkflow.run, inp, case_id,
+                     RequestWorkflow.registered, ActionResult, noun="Case",
+                     retry_hint=" Repeat the request with the same Idempotency-Key.")
     async with st.pool.acquire() as conn:
         await registry.mark_started(conn, case_id)
     response.headers["Location"] = f"/api/v1/requests/{case_id}"

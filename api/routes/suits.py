@@ -5,9 +5,6 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import Field
-from temporalio.client import WithStartWorkflowOperation
-from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError
 
 from api import presenters
 from api.auth import Principal
@@ -15,7 +12,7 @@ from api.authz import authorized
 from api.deps import AppState, state
 from api.errors import ApiError
 from api.schemas import Body, IsoDate
-from api.updates import STATUS_OF_REFUSAL, execute
+from api.updates import STATUS_OF_REFUSAL, execute, start_case
 from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.errors import Refusal
@@ -101,14 +98,8 @@ async def _file(st: AppState, principal: Principal, body: FileSuitIn, *, request
         raise ApiError(STATUS_OF_REFUSAL[exc.code], exc.message) from None
     async with st.pool.acquire() as conn:
         suit_id = await registry.next_case_id(conn, "L", fiscal_year(filed_on))
-    start = WithStartWorkflowOperation(SuitWorkflow.run, filing(suit_id), id=suit_id, task_queue=st.settings.task_queue,
-                                       id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
-    try:
-        await st.temporal.execute_update_with_start_workflow(
-            SuitWorkflow.registered, start_workflow_operation=start, result_type=SuitResult)
-    except RPCError:
-        raise ApiError(503, f"Suit {suit_id} was reserved but the case engine is not reachable.",
-                       details={"id": suit_id}) from None
+    await start_case(st.temporal, st.settings.task_queue, SuitWorkflow.run, filing(suit_id), suit_id,
+                     SuitWorkflow.registered, SuitResult, noun="Suit")
     return await _load(st, suit_id)
 
 

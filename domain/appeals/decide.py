@@ -10,16 +10,16 @@ Key rules (行政不服審査法 and the ordinance):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
 from domain import deadlines
+from domain.acts import Acts
 from domain.appeals import commands as c
 from domain.appeals import state as s
 from domain.calendar import BusinessCalendar
 from domain.clock import jst_date
-from domain.errors import Refusal, conflict, forbidden, invalid
+from domain.errors import Refusal, conflict, invalid
 from domain.events import EventDraft, draft
 from domain.inputs import closures_calendar, past_date
 from domain.requests.challenges import DISCLOSURE_RANK
@@ -40,18 +40,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     "record-session": (frozenset({s.REFERRED}), frozenset({"council", "records_officer"}), "審査会の開催記録"),
     "adopt-report": (frozenset({s.REFERRED}), frozenset({"council"}), "答申"),
 }
-DEPARTMENT_SCOPED = frozenset({"reviewer", "approver"})
-
-Decider = Callable[[s.AppealCase, c.AppealCommand, datetime], list[EventDraft]]
-_DECIDERS: dict[type, Decider] = {}
-
-
-def _decides(cls: type) -> Callable[[Decider], Decider]:
-    def register(fn: Decider) -> Decider:
-        _DECIDERS[cls] = fn
-        return fn
-
-    return register
+ACTS = Acts(TRANSITIONS, c.APPEAL_ACTION_OF, noun="appeal",
+            other_department="他の課の案件です。 / This appeal concerns another department.")
+_decides = ACTS.decides
 
 
 def calendar(case_or_rules: s.AppealCase | c.AppealRules) -> BusinessCalendar:
@@ -100,17 +91,7 @@ def file(inp: c.FileAppeal) -> list[EventDraft]:
 
 
 def decide(case: s.AppealCase, cmd: c.AppealCommand, now: datetime) -> list[EventDraft]:
-    action = c.APPEAL_ACTION_OF[type(cmd)]
-    states, roles, label = TRANSITIONS[action]
-    actor = cmd.actor
-    if actor.role not in roles:
-        raise forbidden(f"{label}は権限外です。 / Role {actor.role} may not {action}.")
-    if actor.role in DEPARTMENT_SCOPED and actor.department != case.department:
-        raise forbidden("他の課の案件です。 / This appeal concerns another department.")
-    if case.status not in states:
-        raise conflict(f"{label}は現在の状態（{case.status}）ではできません。 / "
-                       f"{action} is not allowed while the appeal is {case.status}.")
-    return _DECIDERS[type(cmd)](case, cmd, now)
+    return ACTS.decide(case, cmd, now)
 
 
 @_decides(c.OrderCorrection)

@@ -12,11 +12,11 @@ Key rules (行政事件訴訟法, 民事訴訟法):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 
 from domain import deadlines
+from domain.acts import Acts
 from domain.appeals.commands import ScopeItem
 from domain.calendar import BusinessCalendar
 from domain.clock import jst_date
@@ -43,16 +43,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     "record-final": (frozenset({s.PENDING}), _OFFICER, "確定の記録"),
 }
 
-Decider = Callable[[s.SuitCase, c.SuitCommand, datetime], list[EventDraft]]
-_DECIDERS: dict[type, Decider] = {}
-
-
-def _decides(cls: type) -> Callable[[Decider], Decider]:
-    def register(fn: Decider) -> Decider:
-        _DECIDERS[cls] = fn
-        return fn
-
-    return register
+ACTS = Acts(TRANSITIONS, c.SUIT_ACTION_OF, noun="suit")
+_decides = ACTS.decides
 
 
 def calendar(case_or_rules: s.SuitCase | c.SuitRules) -> BusinessCalendar:
@@ -114,14 +106,7 @@ def file(inp: c.FileSuit) -> list[EventDraft]:
 
 
 def decide(case: s.SuitCase, cmd: c.SuitCommand, now: datetime) -> list[EventDraft]:
-    action = c.SUIT_ACTION_OF[type(cmd)]
-    states, roles, label = TRANSITIONS[action]
-    if cmd.actor.role not in roles:
-        raise forbidden(f"{label}は権限外です。 / Role {cmd.actor.role} may not {action}.")
-    if case.status not in states:
-        raise conflict(f"{label}は現在の状態（{case.status}）ではできません。 / "
-                       f"{action} is not allowed while the suit is {case.status}.")
-    return _DECIDERS[type(cmd)](case, cmd, now)
+    return ACTS.decide(case, cmd, now)
 
 
 def _scope(case: s.SuitCase, outcome: str, scope: tuple[ScopeItem, ...]) -> list[dict[str, str]]:
