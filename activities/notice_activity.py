@@ -24,6 +24,7 @@ from domain.era import fiscal_year, format_fiscal_year
 from domain.events import NoticeIssued, NoticeRequest
 from domain.profile import Profile
 from kaiji.secrets import Secrets
+from kaiji.security import sealed
 from store import cases, events, notices
 from store.parties import PartyVault
 
@@ -58,7 +59,9 @@ class NoticeActivities:
                 dept = self.profile.department(case["department"])
                 number = f"{format_fiscal_year(fy)} {dept.name if dept else case['department']} 第{n}号"
                 if previous is not None:  # 訂正: the stored data with the corrections, under a new number
-                    data = notice_data.corrected(previous["data"], event.data["corrections"], number, issued_on)
+                    corrections = sealed.unseal(self.cipher, event.data["corrections"], case_id=req.case_id,
+                                                notice_id=event.data["notice_id"])
+                    data = notice_data.corrected(previous["data"], corrections, number, issued_on)
                 elif req.case_id.startswith("A-"):
                     data = notice_data.build_appeal(req.notice_type, number=number, issued_on=issued_on, appeal=case,
                                                     event=event.data, addressee=addressee, profile=self.profile)

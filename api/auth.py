@@ -45,6 +45,7 @@ class Principal:
     via: str = "bearer"  # "bearer" | "session"
     credential_id: str | None = field(default=None, repr=False, compare=False)  # jti or session id
     expires_at: datetime | None = field(default=None, compare=False)
+    generation: int = field(default=0, compare=False)  # the account's credential generation at sign-in
 
     @property
     def actor(self) -> Actor:
@@ -59,6 +60,7 @@ def issue_token(key: bytes, principal: Principal, ttl_seconds: int, now: datetim
         "dept": principal.department,
         "jti": secrets.token_urlsafe(16),
         "iat": int(now.timestamp()),
+        "gen": principal.generation,
         "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
     }
     return jwt.encode(claims, key, algorithm=_ALGORITHM)
@@ -72,7 +74,7 @@ def read_token(key: bytes, token: str) -> Principal:
     except jwt.PyJWTError:
         raise ApiError(401, "The token is not valid.", headers=_BEARER) from None
     return Principal(claims["sub"], claims["role"], claims.get("dept"), "bearer", claims["jti"],
-                     datetime.fromtimestamp(claims["exp"], UTC))
+                     datetime.fromtimestamp(claims["exp"], UTC), int(claims.get("gen", -1)))
 
 
 def csrf_token_for(key: bytes, session_id: str) -> str:
@@ -108,8 +110,9 @@ async def authenticate(request: Request, token: str | None, *, trusted_origins: 
         if holder.revoked:
             await audit_denial(request, principal, 401, "token_revoked")
             raise ApiError(401, "This token was signed out; sign in again.", headers=_BEARER)
-        if not holder.active or (holder.role, holder.department) != (principal.role, principal.department):
-            # A deactivated account or a changed role ends its tokens at once, not when they expire.
+        if not holder.active or holder.generation != principal.generation:
+            # A changed, deactivated or reset account ends its tokens at once, not when they expire
+            # (and changing it back does not revive them: the generation only grows).
             await audit_denial(request, principal, 401, "account_changed")
             raise ApiError(401, "Your account has changed; sign in again.", headers=_BEARER)
     else:

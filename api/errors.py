@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -92,6 +93,13 @@ def install(app: FastAPI) -> None:
         first = details[0] if details else {"field": "", "message": "invalid input"}
         message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return JSONResponse(error_body("invalid", message, details), 422)
+
+    @app.exception_handler(asyncpg.exceptions.CharacterNotInRepertoireError)
+    @app.exception_handler(asyncpg.exceptions.UntranslatableCharacterError)
+    async def _unstorable_text(request: Request, exc: Exception) -> JSONResponse:
+        # A path, query or form value with a NUL or similar: the database cannot hold it, so it is bad input.
+        return JSONResponse(error_body("invalid", "A value contains a character that cannot be stored "
+                                                  "(a control character such as NUL)."), 422)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 
 from api.auth import Principal
-from api.authz import party_fields
+from api.authz import CONTACT_FIELDS, party_fields, sees_contact
 from domain.requests.transitions import allowed_actions
 from store.parties import Party
 
@@ -98,9 +98,20 @@ def notice_meta(n: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-def event_view(e: Any) -> dict[str, Any]:
+def event_view(e: Any, principal: Principal) -> dict[str, Any]:
+    """A timeline entry. Events carry party ids, not contact data; should one ever hold a contact field,
+    a role that may not see contact data does not get it (defence in depth)."""
+    data = e.data if sees_contact(principal) else _without_contact(e.data)
     return {"version": e.version, "type": e.type, "occurred_at": e.occurred_at.isoformat(),
-            "actor": e.actor, "role": e.role, "data": e.data}
+            "actor": e.actor, "role": e.role, "data": data}
+
+
+def _without_contact(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_contact(v) for k, v in value.items() if k not in CONTACT_FIELDS}
+    if isinstance(value, list):
+        return [_without_contact(v) for v in value]
+    return value
 
 
 def appeal_summary(row: asyncpg.Record) -> dict[str, Any]:

@@ -6,12 +6,37 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
+
+# C0 control characters other than tab, newline and carriage return (NUL above all: PostgreSQL cannot store it).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_free(value: Any, where: str = "") -> None:
+    if isinstance(value, str):
+        if _CONTROL.search(value):
+            raise PydanticCustomError("control_character", "{where} contains a control character (e.g. NUL)",
+                                      {"where": where or "a text"})
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _control_free(k, where)
+            _control_free(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _control_free(v, f"{where}[{i}]")
 
 
 class Body(BaseModel):
+    """Every request body: unknown fields refused (mass assignment), no control characters anywhere."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        _control_free(data)
+        return data
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -28,7 +53,17 @@ def _iso(pattern: re.Pattern[str], kind: type, form: str):  # type: ignore[no-un
     return BeforeValidator(check)
 
 
-IsoDate = Annotated[date, _iso(_ISO_DATE, date, "YYYY-MM-DD")]
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # any date this office records lies in between
+
+
+def _plausible(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise PydanticCustomError("date_range", "must lie between {a} and {b}",
+                                  {"a": EARLIEST.isoformat(), "b": LATEST.isoformat()})
+    return value
+
+
+IsoDate = Annotated[date, _iso(_ISO_DATE, date, "YYYY-MM-DD"), AfterValidator(_plausible)]
 IsoDateTime = Annotated[datetime, _iso(_ISO_DATETIME, datetime, "YYYY-MM-DDThh:mm:ss[+09:00]")]
 
 

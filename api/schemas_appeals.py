@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -76,7 +76,9 @@ class RecordSessionIn(Body):
     in_camera: bool = False
     oral_statement: bool = False
     minutes: str = Text
-    ncnd_reported: list[str] = Field(default_factory=list, max_length=100)  # request ids heard at this session
+    # Request ids whose neither-confirm-nor-deny decision was reported at this session.
+    ncnd_reported: list[Annotated[str, Field(pattern=r"^R-\d{4}-\d{5}$")]] = Field(default_factory=list,
+                                                                                   max_length=100)
 
 
 class AdoptReportIn(Body):

@@ -80,7 +80,7 @@ async def start_case(client: Client, task_queue: str, run: Any, inp: Any, case_i
                                        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
     try:
         await client.execute_update_with_start_workflow(registered, start_workflow_operation=start,
-                                                        result_type=result_type)
-    except RPCError:
+                                                        result_type=result_type, rpc_timeout=UPDATE_TIMEOUT)
+    except (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError):
         raise ApiError(503, f"{noun} {case_id} was reserved but the case engine is not reachable.{retry_hint}",
                        details={"id": case_id}) from None

@@ -15,3 +15,6 @@ class Actor:
 
 
 SYSTEM_ACTOR = Actor(username=SYSTEM, role=SYSTEM)
+
+# Staff usernames: lower case, so sign-in, the lockout count and the admin's list agree on who is who.
+USERNAME_PATTERN = r"^[a-z][a-z0-9_.-]{1,39}$"

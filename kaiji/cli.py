@@ -120,10 +120,15 @@ def migrate_cmd() -> None:
 def user_add(username: str, role: Annotated[str, typer.Option()],
              department: Annotated[str | None, typer.Option()] = None, display_name: str = "") -> None:
     """Create (or reset) a staff account; the password is read from stdin."""
-    from domain.actors import ROLES
+    import re
+
+    from domain.actors import ROLES, USERNAME_PATTERN
     from kaiji.security.passwords import PasswordHasher
     from store import users
 
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        typer.echo(f"username must match {USERNAME_PATTERN} (lower case letters, digits, _ . -)", err=True)
+        raise typer.Exit(2)
     if role not in ROLES:
         typer.echo(f"unknown role {role!r}; one of: {', '.join(ROLES)}", err=True)
         raise typer.Exit(2)

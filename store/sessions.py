@@ -63,13 +63,12 @@ async def revoke_token(conn: asyncpg.Connection, jti: str, username: str, expire
 class TokenHolder:
     revoked: bool
     active: bool
-    role: str | None
-    department: str | None
+    generation: int | None
 
 
 async def token_holder(conn: asyncpg.Connection, jti: str, username: str) -> TokenHolder:
-    """Whether a bearer token was signed out, and its user's *current* account (role, department, active)."""
+    """Whether a bearer token was signed out, and its user's *current* account (active, credential generation)."""
     r = await conn.fetchrow(
-        """select exists(select 1 from revoked_tokens where jti = $1) as revoked, u.active, u.role, u.department
+        """select exists(select 1 from revoked_tokens where jti = $1) as revoked, u.active, u.credential_generation
            from (select 1) one left join users u on u.username = $2""", jti, username)
-    return TokenHolder(r["revoked"], bool(r["active"]), r["role"], r["department"])
+    return TokenHolder(r["revoked"], bool(r["active"]), r["credential_generation"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import asyncpg
 
@@ -18,6 +18,7 @@ class User:
     display_name: str
     password_hash: str
     active: bool
+    generation: int = 0
 
 
 async def add(conn: asyncpg.Connection, *, username: str, password_hash: str, role: str,
@@ -29,7 +30,8 @@ async def add(conn: asyncpg.Connection, *, username: str, password_hash: str, ro
             """insert into users (username, password_hash, role, department, display_name)
                values ($1, $2, $3, $4, $5)
                on conflict (username) do update set password_hash = excluded.password_hash, role = excluded.role,
-                   department = excluded.department, display_name = excluded.display_name, active = true""",
+                   department = excluded.department, display_name = excluded.display_name, active = true,
+                   credential_generation = users.credential_generation + 1""",
             username, password_hash, role, department, display_name,
         )
         new = {"role": role, "department": department}
@@ -47,34 +49,35 @@ async def get(conn: asyncpg.Connection, username: str) -> User | None:
     if r is None:
         return None
     return User(r["username"], r["role"], r["department"], r["display_name"], r["password_hash"],
-                r["active"])
+                r["active"], r["credential_generation"])
 
 
 def _throttle_key(username: str) -> str:
     return username.strip().lower()[:200]
 
 
-async def locked_until(conn: asyncpg.Connection, username: str) -> datetime | None:
-    """When the lock on this attempted username ends (known account or not)."""
-    return await conn.fetchval("select locked_until from login_throttle where username = $1 and locked_until > now()",
-                               _throttle_key(username))
+async def claim_attempt(conn: asyncpg.Connection, username: str, *, allowed: int,
+                        lock_for: timedelta) -> datetime | None:
+    """Count a sign-in attempt *before* the password is checked; return the lock's end if this attempt is over
+    the limit. Counting first, in one statement, means parallel guesses cannot slip past the limit while
+    argon2 runs. The count is per attempted username, account or not; a lock that has run out starts afresh."""
+    r = await conn.fetchrow(
+        """insert into login_throttle as t (username, failures, locked_until, updated_at) values ($1, 1, null, now())
+           on conflict (username) do update set
+               failures = case when t.locked_until <= now() then 1 else t.failures + 1 end,
+               locked_until = case when t.locked_until <= now() then null else t.locked_until end,
+               updated_at = now()
+           returning failures, locked_until""", _throttle_key(username))
+    if r["failures"] <= allowed:
+        return None
+    return r["locked_until"] or await conn.fetchval(
+        """update login_throttle set locked_until = coalesce(locked_until, now() + $2::interval)
+           where username = $1 returning locked_until""", _throttle_key(username), lock_for)
 
 
-async def record_login(conn: asyncpg.Connection, username: str, *, ok: bool, lock_after: int,
-                       lock_until: datetime) -> int:
-    """Count failures per attempted username; lock it after ``lock_after`` in a row. Returns the failure count."""
-    key = _throttle_key(username)
-    if ok:
-        await conn.execute("delete from login_throttle where username = $1", key)
-        return 0
-    return await conn.fetchval(
-        """insert into login_throttle as t (username, failures, locked_until, updated_at)
-               values ($1, 1, case when 1 >= $2::int then $3::timestamptz end, now())
-           on conflict (username) do update set failures = t.failures + 1, updated_at = now(),
-               locked_until = case when t.failures + 1 >= $2 then $3 else t.locked_until end
-           returning failures""",
-        key, lock_after, lock_until,
-    ) or 0
+async def clear_attempts(conn: asyncpg.Connection, username: str) -> None:
+    """A successful sign-in ends the count."""
+    await conn.execute("delete from login_throttle where username = $1", _throttle_key(username))
 
 
 async def set_password_hash(conn: asyncpg.Connection, username: str, password_hash: str) -> None:
@@ -117,7 +120,9 @@ async def change(conn: asyncpg.Connection, username: str, *, actor: str, role: s
         new_dept = None if clear_department else (department or before["department"])
         new_active = before["active"] if active is None else active
         await conn.execute(
-            """update users set role = $2, department = $3, active = $4, display_name = coalesce($5, display_name)
+            """update users set role = $2, department = $3, active = $4, display_name = coalesce($5, display_name),
+                   credential_generation = credential_generation
+                       + case when (role, department, active) is distinct from ($2, $3, $4) then 1 else 0 end
                where username = $1""", username, new_role, new_dept, new_active, display_name)
         if (before["role"], before["department"]) != (new_role, new_dept):
             await audit.append(conn, audit.AuditEntry(actor, "admin", "user.role_changed", username, {

@@ -28,8 +28,10 @@ async def test_user_add_reads_the_password_from_stdin_and_stores_argon2id(databa
     user = await users.get(conn, "suzuki")
     assert user is not None and user.role == "reviewer" and user.department == "toshi"
     assert user.password_hash.startswith("$argon2id$") and "m=19456" in user.password_hash
-    assert kaiji("user", "add", "x", "--role", "wizard", env=env, stdin="a-long-enough-password\n").returncode == 2
-    assert kaiji("user", "add", "y", "--role", "reviewer", env=env, stdin="a-long-enough-password\n").returncode == 2
+    assert kaiji("user", "add", "xx", "--role", "wizard", env=env, stdin="a-long-enough-password\n").returncode == 2
+    upper = kaiji("user", "add", "Suzuki", "--role", "front_desk", env=env, stdin="a-long-enough-password\n")
+    assert upper.returncode == 2 and "lower case" in upper.stderr  # one account per name, whatever the case
+    assert kaiji("user", "add", "yy", "--role", "reviewer", env=env, stdin="a-long-enough-password\n").returncode == 2
 
 
 async def test_migrate_is_idempotent(database_url: str) -> None:

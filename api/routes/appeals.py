@@ -104,17 +104,16 @@ async def get_appeal(appeal_id: str, principal: Principal = Depends(authorized),
 @router.get("/appeals/{appeal_id}/events", summary="The appeal's timeline")
 async def appeal_events(appeal_id: str, principal: Principal = Depends(authorized),
                         st: AppState = Depends(state)) -> dict[str, Any]:
-    await load_appeal(st, principal, appeal_id)
-    async with st.pool.acquire() as conn:
+    async with st.pool.acquire() as conn:  # the gate has checked the appeal exists and may be seen
         stream = await events.read(conn, appeal_id)
-    return {"id": appeal_id, "events": [presenters.event_view(e) for e in stream]}
+    return {"id": appeal_id, "events": [presenters.event_view(e, principal) for e in stream]}
 
 
 @router.get("/appeals/{appeal_id}/notices", summary="Notices issued on an appeal")
 async def appeal_notices(appeal_id: str, principal: Principal = Depends(authorized),
                          st: AppState = Depends(state)) -> dict[str, Any]:
-    detail = await load_appeal(st, principal, appeal_id)
-    return {"items": detail["notices"]}
+    async with st.pool.acquire() as conn:
+        return {"items": [presenters.notice_meta(n) for n in await cases.notices_of(conn, appeal_id)]}
 
 
 async def perform_appeal(action: str, appeal_id: str, body: Body, principal: Principal, st: AppState) -> dict:
@@ -159,8 +158,15 @@ def _council_route(action: str, model: type[Body]) -> None:
     async def handler(appeal_id: str, body: model,  # type: ignore[valid-type]
                       principal: Principal = Depends(authorized),
                       st: AppState = Depends(state)) -> dict[str, Any]:
+        reported = getattr(body, "ncnd_reported", [])
+        async with st.pool.acquire() as conn:  # all checked before anything is recorded
+            for request_id in reported:
+                report = await cases.council_report(conn, request_id)
+                if report is None or report["reported_on"] is not None:
+                    raise ApiError(422, f"ncnd_reported: {request_id} is not a neither-confirm-nor-deny decision "
+                                        "waiting to be reported to the council (see GET /api/v1/council/reports)")
         result = await perform_appeal(action, appeal_id, body, principal, st)
-        for request_id in getattr(body, "ncnd_reported", []):
+        for request_id in reported:
             session = f"{appeal_id} {action} {getattr(body, 'held_on', None) or ''}".strip()
             await request_action("record-ncnd-report", request_id,
                                  NcndReportIn(reported_on=getattr(body, "held_on", None), session_ref=session),

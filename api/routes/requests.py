@@ -21,6 +21,7 @@ from domain.era import fiscal_year
 from domain.requests import commands as c
 from domain.requests.registration import RegisterRequest
 from domain.requests.transitions import CLOSED, TRANSITIONS
+from kaiji.security import sealed
 from store import cases, events, registry
 from workflows.request import ActionResult, RequestWorkflow
 
@@ -136,7 +137,7 @@ async def get_events(case_id: str, principal: Principal = Depends(authorized), s
         if row is None:
             raise ApiError(404, "No such case.")
         stream = await events.read(conn, case_id)
-    return {"id": case_id, "events": [presenters.event_view(e) for e in stream]}
+    return {"id": case_id, "events": [presenters.event_view(e, principal) for e in stream]}
 
 
 def _command(action: str, body: Body, principal: Principal, extra: dict[str, Any]) -> c.Command:
@@ -169,6 +170,9 @@ async def perform(action: str, case_id: str, body: Body, principal: Principal, s
             if old is None or old["case_id"] != case_id:
                 raise ApiError(422, f"notice_id: no notice {body.notice_id} on this case")
             extra["notice_type"] = old["notice_type"]
+            # Names and addresses in a correction never enter the event store or the timeline in plaintext.
+            extra["corrections"] = sealed.seal(st.secrets.cipher, body.corrections, case_id=case_id,
+                                               notice_id=body.notice_id)
         if action == "consult-third-party":
             p = body.party
             new_party = await st.vault.add(conn, party_role="third_party", party_type=p.type, name=p.name,

@@ -149,7 +149,7 @@ async def suit_events(suit_id: str, principal: Principal = Depends(authorized), 
     await _load(st, suit_id)
     async with st.pool.acquire() as conn:
         stream = await events.read(conn, suit_id)
-    return {"id": suit_id, "events": [presenters.event_view(e) for e in stream]}
+    return {"id": suit_id, "events": [presenters.event_view(e, principal) for e in stream]}
 
 
 def _suit_route(action: str, model: type[Body]) -> None:

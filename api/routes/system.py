@@ -73,7 +73,7 @@ async def _sign_in(st: AppState, form: SignInForm, via: str) -> users.User:
     now = datetime.now(UTC)
     async with st.pool.acquire() as conn:
         user = await users.get(conn, form.username)
-        locked = await users.locked_until(conn, form.username)
+        locked = await users.claim_attempt(conn, form.username, allowed=LOCK_AFTER, lock_for=LOCK_FOR)
         if locked:
             retry = max(1, int((locked - now).total_seconds()))
             log.warning("auth.locked_out", via=via, retry_after=retry)
@@ -85,11 +85,10 @@ async def _sign_in(st: AppState, form: SignInForm, via: str) -> users.User:
         ok = await asyncio.to_thread(hasher.verify, user.password_hash if user else DUMMY_HASH, form.password)
         ok = ok and user is not None
         if not ok or not user.active:
-            await users.record_login(conn, form.username, ok=False, lock_after=LOCK_AFTER, lock_until=now + LOCK_FOR)
             await audit.append(conn, audit.AuditEntry("anonymous", "none", "auth.login_failed",
                                                       detail={"username_known": user is not None, "via": via}))
             raise ApiError(401, "Wrong username or password.", headers={"WWW-Authenticate": "Bearer"})
-        await users.record_login(conn, user.username, ok=True, lock_after=LOCK_AFTER, lock_until=now)
+        await users.clear_attempts(conn, user.username)
         if hasher.needs_rehash(user.password_hash):
             await users.set_password_hash(conn, user.username, await asyncio.to_thread(hasher.hash, form.password))
         await audit.append(conn, audit.AuditEntry(user.username, user.role, "auth.login", detail={"via": via}))
@@ -99,7 +98,7 @@ async def _sign_in(st: AppState, form: SignInForm, via: str) -> users.User:
 @router.post("/api/v1/auth/token", summary="Sign in: username + password → bearer token")
 async def token(form: Annotated[SignInForm, Depends()], st: AppState = Depends(state)) -> dict[str, Any]:
     user = await _sign_in(st, form, "token")
-    principal = Principal(user.username, user.role, user.department)
+    principal = Principal(user.username, user.role, user.department, generation=user.generation)
     ttl = st.settings.token_ttl_seconds
     return {"access_token": issue_token(st.secrets.token_key, principal, ttl), "token_type": "bearer",
             "expires_in": ttl}
@@ -113,7 +112,7 @@ def _same_origin(request: Request, st: AppState) -> None:
     origin = request.headers.get("origin")
     if origin is None:
         return
-    host = request.headers.get("x-forwarded-host") or request.headers.get("host", "")
+    host = request.headers.get("host", "")  # not X-Forwarded-Host: any client can send that one
     own = {f"{scheme}://{host}" for scheme in ("http", "https")}
     if origin not in own | set(st.settings.temporal_ui_origins):
         raise ApiError(403, "Sign in from the Kaiji console itself: this form was posted from another site.")

@@ -16,6 +16,7 @@ from api.authz import authorized
 from api.deps import AppState, state
 from api.errors import ApiError
 from api.schemas import Body
+from domain.actors import USERNAME_PATTERN
 from kaiji.security.passwords import PasswordHasher
 from store import users
 
@@ -23,7 +24,7 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"])
 hasher = PasswordHasher()
 Role = Literal["front_desk", "reviewer", "approver", "records_officer", "council", "admin"]
 DEPARTMENT_ROLES = ("reviewer", "approver")
-Username = Field(pattern=r"^[a-z][a-z0-9_.-]{1,39}$")
+Username = Field(pattern=USERNAME_PATTERN)
 
 
 class UserIn(Body):

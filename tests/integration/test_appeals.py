@@ -169,3 +169,20 @@ async def test_ncnd_decision_reported_by_a_session(api: Api) -> None:
     again = await api.http.post(f"/api/v1/council/reports/{request['id']}/mark-reported", json={},
                                 headers=api.as_("shingikai"))
     assert again.status_code == 409
+
+
+async def test_a_session_reports_only_ncnd_decisions_waiting_for_the_council(api: Api) -> None:
+    ncnd = await decided(api, DRAFTS["neither_confirm_nor_deny"])
+    ordinary = await decided(api, TWO_DOCUMENTS)
+    appeal = await file(api, ordinary["id"])
+    assert (await appeal_act(api, appeal["id"], "refer-to-council", {})).status_code == 200
+    session = {"held_on": date.today().isoformat(), "present": ["m1", "m2", "m3"]}
+    for wrong in ([ordinary["id"]], ["R-2099-99999"], ["R\u0000"]):  # not NCND, missing, not an id
+        r = await appeal_act(api, appeal["id"], "record-session", session | {"ncnd_reported": wrong}, "shingikai")
+        assert r.status_code == 422, r.text
+    detail = (await api.http.get(f"/api/v1/appeals/{appeal['id']}", headers=api.as_("johokokai"))).json()
+    assert detail["sessions"] == []  # a refused session leaves nothing behind
+    r = await appeal_act(api, appeal["id"], "record-session", session | {"ncnd_reported": [ncnd["id"]]}, "shingikai")
+    assert r.status_code == 200 and len(r.json()["sessions"]) == 1, r.text
+    reports = (await api.http.get("/api/v1/council/reports", headers=api.as_("shingikai"))).json()["items"]
+    assert next(i for i in reports if i["case_id"] == ncnd["id"])["reported"] is True

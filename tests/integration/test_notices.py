@@ -86,6 +86,25 @@ async def test_a_correction_is_a_new_notice_that_supersedes(api: Api) -> None:
     assert bad.status_code == 422
 
 
+async def test_a_corrected_address_stays_out_of_events_and_the_timeline(api: Api) -> None:
+    case = await api.register()
+    receipt = case["notices"][0]
+    moved = {"address": "小金井市貫井北町9-9-9", "name": "山田 太朗"}
+    r = await api.act(case["id"], "reissue-notice", {"notice_id": receipt["id"], "reason": "住所の訂正",
+                                                     "corrections": {"addressee": moved}}, "madoguchi")
+    assert r.status_code == 200, r.text
+    html = (await api.http.get(r.json()["notices"][-1]["html"], headers=api.as_("johokokai"))).text
+    assert moved["address"] in html and moved["name"] in html  # the new notice carries the correction
+    timeline = await api.http.get(f"/api/v1/requests/{case['id']}/events", headers=api.as_("shinsa"))
+    assert "貫井北町" not in timeline.text and "太朗" not in timeline.text
+    conn = await asyncpg.connect(api.settings.database_url)
+    try:
+        raw = await conn.fetchval("select string_agg(data::text, ' ') from events where stream_id = $1", case["id"])
+    finally:
+        await conn.close()
+    assert "貫井北町" not in raw and "太朗" not in raw
+
+
 async def test_retried_notice_activity_issues_one_notice(api: Api) -> None:
     from activities.notice_activity import NoticeActivities
     from domain.profile import load_profile

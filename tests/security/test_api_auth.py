@@ -295,6 +295,9 @@ async def test_login_form_posted_from_another_site_is_refused(env: Env) -> None:
         r = await http.post("/api/v1/auth/session", data={"username": "madoguchi", "password": PASSWORD},
                             headers={"Origin": "https://evil.example"})
         assert r.status_code == 403 and SESSION not in http.cookies  # login CSRF
+        r = await http.post("/api/v1/auth/session", data={"username": "madoguchi", "password": PASSWORD},
+                            headers={"Origin": "https://evil.example", "X-Forwarded-Host": "evil.example"})
+        assert r.status_code == 403  # a header any client can send vouches for nothing
         await sign_in(http, "madoguchi", Origin="http://kaiji.test")  # our own console
         await sign_in(http, "madoguchi")  # a non-browser client sends no Origin
 
@@ -325,6 +328,8 @@ async def test_admin_manages_accounts_and_a_role_change_ends_tokens_at_once(env:
     assert (await http.patch("/api/v1/users/tanaka", json={"active": False}, headers=admin)).status_code == 200
     assert (await http.get("/api/v1/requests", headers=bearer)).status_code == 401
     assert (await env.audit("admin"))[0]["action"] == "user.deactivated"
+    assert (await http.patch("/api/v1/users/tanaka", json={"active": True}, headers=admin)).status_code == 200
+    assert (await http.get("/api/v1/requests", headers=bearer)).status_code == 401  # re-activation revives nothing
     assert (await http.patch("/api/v1/users/admin", json={"role": "council"}, headers=admin)).status_code == 409
     assert (await http.patch("/api/v1/users/nobody", json={"active": True}, headers=admin)).status_code == 404
     assert (await http.patch("/api/v1/users/tanaka", json={}, headers=admin)).status_code == 422
@@ -338,3 +343,27 @@ async def test_sign_in_form_is_bounded(env: Env) -> None:
     for form in ({"username": "", "password": "x"}, {"username": "madoguchi", "password": "p" * 5000}, {}):
         r = await http.post("/api/v1/auth/token", data=form)
         assert r.status_code == 422 and r.json()["error"]["code"] == "invalid", (form, r.text)
+
+
+async def test_parallel_guesses_cannot_slip_past_the_lockout(env: Env) -> None:
+    import asyncio
+
+    async def guess(i: int) -> int:
+        r = await env.api.http.post("/api/v1/auth/token", data={"username": "racer", "password": f"guess-{i}"})
+        return r.status_code
+
+    statuses = await asyncio.gather(*(guess(i) for i in range(20)))
+    assert statuses.count(401) == 5 and statuses.count(429) == 15, statuses  # exactly 5 passwords were tried
+
+
+async def test_text_the_database_cannot_hold_is_refused_with_422(env: Env) -> None:
+    api, http = env.api, env.api.http
+    for r in (
+        await http.get("/api/v1/requests/R%00", headers=api.as_("madoguchi")),
+        await http.get("/api/v1/requests", params={"q": "a\x00"}, headers=api.as_("madoguchi")),
+        await http.post("/api/v1/auth/token", data={"username": "a\x00", "password": "x"}),
+        await http.post("/api/v1/requests", json=REQUEST | {"subject": "x\u0000y"}, headers=api.as_("madoguchi")),
+        await http.post("/api/v1/requests", json=REQUEST | {"received_on": "0001-01-01"},
+                        headers=api.as_("madoguchi")),
+    ):
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid", r.text
