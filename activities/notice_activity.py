@@ -25,6 +25,7 @@ from domain.events import NoticeIssued, NoticeRequest
 from domain.profile import Profile
 from kaiji.secrets import Secrets
 from kaiji.security import sealed
+from kaiji.security.fields import DecryptionError
 from store import cases, events, notices
 from store.parties import PartyVault
 
@@ -59,8 +60,12 @@ class NoticeActivities:
                 dept = self.profile.department(case["department"])
                 number = f"{format_fiscal_year(fy)} {dept.name if dept else case['department']} 第{n}号"
                 if previous is not None:  # 訂正: the stored data with the corrections, under a new number
-                    corrections = sealed.unseal(self.cipher, event.data["corrections"], case_id=req.case_id,
-                                                notice_id=event.data["notice_id"])
+                    try:
+                        corrections = sealed.unseal(self.cipher, event.data["corrections"], case_id=req.case_id,
+                                                    notice_id=event.data["notice_id"])
+                    except DecryptionError as exc:  # a key retired too early: flag the notice, never retry forever
+                        raise ApplicationError(f"{req.key}: sealed correction cannot be opened ({exc})",
+                                               type="NoticeDataError", non_retryable=True) from None
                     data = notice_data.corrected(previous["data"], corrections, number, issued_on)
                 elif req.case_id.startswith("A-"):
                     data = notice_data.build_appeal(req.notice_type, number=number, issued_on=issued_on, appeal=case,

@@ -94,12 +94,13 @@ def install(app: FastAPI) -> None:
         message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return JSONResponse(error_body("invalid", message, details), 422)
 
-    @app.exception_handler(asyncpg.exceptions.CharacterNotInRepertoireError)
-    @app.exception_handler(asyncpg.exceptions.UntranslatableCharacterError)
-    async def _unstorable_text(request: Request, exc: Exception) -> JSONResponse:
-        # A path, query or form value with a NUL or similar: the database cannot hold it, so it is bad input.
-        return JSONResponse(error_body("invalid", "A value contains a character that cannot be stored "
-                                                  "(a control character such as NUL)."), 422)
+    @app.exception_handler(asyncpg.exceptions.DataError)
+    async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
+        # SQLSTATE class 22 (data exception): a path, query or form value the database cannot hold,
+        # such as a NUL in a text or a date out of its range. Bad input, not a server fault.
+        log.warning("data exception", sqlstate=getattr(exc, "sqlstate", None), request_id=_request_id(request))
+        return JSONResponse(error_body("invalid", "A value cannot be stored as given (a control character such "
+                                                  "as NUL, or a number or date out of range)."), 422)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -64,7 +64,13 @@ def _plausible(value: date) -> date:
 
 
 IsoDate = Annotated[date, _iso(_ISO_DATE, date, "YYYY-MM-DD"), AfterValidator(_plausible)]
-IsoDateTime = Annotated[datetime, _iso(_ISO_DATETIME, datetime, "YYYY-MM-DDThh:mm:ss[+09:00]")]
+def _plausible_moment(value: datetime) -> datetime:
+    _plausible(value.date())
+    return value
+
+
+IsoDateTime = Annotated[datetime, _iso(_ISO_DATETIME, datetime, "YYYY-MM-DDThh:mm:ss[+09:00]"),
+                        AfterValidator(_plausible_moment)]
 
 
 Text = Field(default="", max_length=4000)

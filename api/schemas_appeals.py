@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from api.schemas import Body, IsoDate, ThirdPartyIn
 
@@ -79,6 +79,13 @@ class RecordSessionIn(Body):
     # Request ids whose neither-confirm-nor-deny decision was reported at this session.
     ncnd_reported: list[Annotated[str, Field(pattern=r"^R-\d{4}-\d{5}$")]] = Field(default_factory=list,
                                                                                    max_length=100)
+
+    @field_validator("ncnd_reported")
+    @classmethod
+    def _each_once(cls, ids: list[str]) -> list[str]:
+        if len(set(ids)) != len(ids):
+            raise ValueError("name each request once")
+        return ids
 
 
 class AdoptReportIn(Body):

@@ -22,13 +22,14 @@ def hash_id(session_id: str) -> str:
     return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
 
 
-async def create(conn: asyncpg.Connection, username: str, ttl: timedelta) -> tuple[str, datetime]:
+async def create(conn: asyncpg.Connection, username: str, ttl: timedelta,
+                 generation: int = 0) -> tuple[str, datetime]:
     """A new session for ``username``; returns (session id for the cookie, expiry)."""
     session_id = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + ttl
     await conn.execute("delete from sessions where expires_at < now()")
-    await conn.execute("insert into sessions (id_hash, username, expires_at) values ($1, $2, $3)",
-                       hash_id(session_id), username, expires_at)
+    await conn.execute("insert into sessions (id_hash, username, expires_at, credential_generation) "
+                       "values ($1, $2, $3, $4)", hash_id(session_id), username, expires_at, generation)
     return session_id, expires_at
 
 
@@ -36,7 +37,8 @@ async def lookup(conn: asyncpg.Connection, session_id: str) -> SessionUser | Non
     """The live session's user (current role and department), or None if unknown, expired or inactive."""
     r = await conn.fetchrow(
         """select u.username, u.role, u.department, s.expires_at from sessions s join users u using (username)
-           where s.id_hash = $1 and s.expires_at > now() and u.active""",
+           where s.id_hash = $1 and s.expires_at > now() and u.active
+                 and u.credential_generation = s.credential_generation""",
         hash_id(session_id),
     )
     return None if r is None else SessionUser(r["username"], r["role"], r["department"], r["expires_at"])

@@ -132,7 +132,7 @@ async def session(request: Request, form: Annotated[SignInForm, Depends()],
         old = request.cookies.get(SESSION_COOKIE)
         if old:  # never keep a pre-login id (session fixation)
             await sessions.delete(conn, old)
-        session_id, expires_at = await sessions.create(conn, user.username, SESSION_TTL)
+        session_id, expires_at = await sessions.create(conn, user.username, SESSION_TTL, user.generation)
     csrf = csrf_token_for(st.secrets.token_key, session_id)
     response = JSONResponse({"username": user.username, "role": user.role, "department": user.department,
                              "expires_at": expires_at.isoformat(), "csrf_token": csrf})

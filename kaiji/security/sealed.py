@@ -32,7 +32,8 @@ def seal(cipher: FieldCipher, corrections: dict[str, Any], *, case_id: str, noti
 
 def unseal(cipher: FieldCipher, corrections: dict[str, Any], *, case_id: str, notice_id: str) -> dict[str, Any]:
     def open_(key: str, value: Any) -> Any:
-        if isinstance(value, dict) and set(value) == {SEALED}:
+        # Only the sections seal() wraps: a {"sealed": …} a caller typed into another section is plain data.
+        if key in PERSONAL_SECTIONS and isinstance(value, dict) and set(value) == {SEALED}:
             return json.loads(cipher.decrypt(value[SEALED], context=_context(case_id, notice_id, key)))
         return value
 

@@ -177,7 +177,7 @@ async def test_a_session_reports_only_ncnd_decisions_waiting_for_the_council(api
     appeal = await file(api, ordinary["id"])
     assert (await appeal_act(api, appeal["id"], "refer-to-council", {})).status_code == 200
     session = {"held_on": date.today().isoformat(), "present": ["m1", "m2", "m3"]}
-    for wrong in ([ordinary["id"]], ["R-2099-99999"], ["R\u0000"]):  # not NCND, missing, not an id
+    for wrong in ([ordinary["id"]], ["R-2099-99999"], ["R\u0000"], [ncnd["id"]] * 2):  # not NCND, missing, …
         r = await appeal_act(api, appeal["id"], "record-session", session | {"ncnd_reported": wrong}, "shingikai")
         assert r.status_code == 422, r.text
     detail = (await api.http.get(f"/api/v1/appeals/{appeal['id']}", headers=api.as_("johokokai"))).json()

@@ -105,6 +105,17 @@ async def test_a_corrected_address_stays_out_of_events_and_the_timeline(api: Api
     assert "貫井北町" not in raw and "太朗" not in raw
 
 
+async def test_a_typed_in_sealed_value_is_plain_data_and_never_jams_the_case(api: Api) -> None:
+    case = await api.register()
+    receipt = case["notices"][0]
+    r = await api.act(case["id"], "reissue-notice", {"notice_id": receipt["id"], "reason": "件名の訂正",
+                                                     "corrections": {"request": {"sealed": "v1.junk.AAAA.BBBB"}}},
+                      "madoguchi")
+    assert r.status_code == 200, r.text
+    r = await api.act(case["id"], "extend", {"new_due": soon(30), "reason": "資料の量が多いため"}, "shinsa")
+    assert r.status_code == 200, r.text  # the case still takes actions
+
+
 async def test_retried_notice_activity_issues_one_notice(api: Api) -> None:
     from activities.notice_activity import NoticeActivities
     from domain.profile import load_profile

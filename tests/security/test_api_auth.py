@@ -365,5 +365,38 @@ async def test_text_the_database_cannot_hold_is_refused_with_422(env: Env) -> No
         await http.post("/api/v1/requests", json=REQUEST | {"subject": "x\u0000y"}, headers=api.as_("madoguchi")),
         await http.post("/api/v1/requests", json=REQUEST | {"received_on": "0001-01-01"},
                         headers=api.as_("madoguchi")),
+        await http.get("/api/v1/audit", params={"since": "9999-12-31T23:59:59-14:00"}, headers=api.as_("johokokai")),
     ):
         assert r.status_code == 422 and r.json()["error"]["code"] == "invalid", r.text
+
+
+async def test_an_account_changed_during_sign_in_gets_no_lasting_session(env: Env,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from api.routes import system
+
+    loop = asyncio.get_running_loop()
+    real_verify = system.hasher.verify
+
+    async def deactivate_and_reactivate() -> None:
+        conn = await connect(env.api.settings.database_url)
+        try:
+            await users.change(conn, "flipper", actor="admin", active=False)
+            await users.change(conn, "flipper", actor="admin", active=True)
+        finally:
+            await conn.close()
+
+    def verify_while_the_admin_acts(digest: str, password: str) -> bool:  # runs in argon2's worker thread
+        asyncio.run_coroutine_threadsafe(deactivate_and_reactivate(), loop).result(30)
+        return real_verify(digest, password)
+
+    conn = await connect(env.api.settings.database_url)
+    await users.add(conn, username="flipper", password_hash=PasswordHasher().hash(PASSWORD), role="reviewer",
+                    department="toshi")
+    await conn.close()
+    monkeypatch.setattr(system.hasher, "verify", verify_while_the_admin_acts)
+    async with env.client() as http:
+        await sign_in(http, "flipper")  # the check passed on the account as it was
+        monkeypatch.setattr(system.hasher, "verify", real_verify)
+        assert (await http.get("/api/v1/profile")).status_code == 401
