@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import asyncpg
 
@@ -39,9 +40,16 @@ async def add(conn: asyncpg.Connection, *, username: str, password_hash: str, ro
             await audit.append(conn, audit.AuditEntry(actor, "system", "user.created", username, new))
             return
         await sessions.delete_for_user(conn, username)
-        if (before["role"], before["department"]) != (role, department):
-            detail = {"from": {"role": before["role"], "department": before["department"]}, "to": new}
-            await audit.append(conn, audit.AuditEntry(actor, "system", "user.role_changed", username, detail))
+        await _audit_role_change(conn, actor, "system", username, before, role, department)
+
+
+async def _audit_role_change(conn: asyncpg.Connection, actor: str, actor_role: str, username: str,
+                             before: asyncpg.Record, role: str, department: str | None) -> None:
+    """One ``user.role_changed`` entry, if the role or department really changed."""
+    if (before["role"], before["department"]) != (role, department):
+        await audit.append(conn, audit.AuditEntry(actor, actor_role, "user.role_changed", username, {
+            "from": {"role": before["role"], "department": before["department"]},
+            "to": {"role": role, "department": department}}))
 
 
 async def get(conn: asyncpg.Connection, username: str) -> User | None:
@@ -107,27 +115,27 @@ async def create(conn: asyncpg.Connection, *, username: str, password_hash: str,
     return bool(created)
 
 
+KEEP: Any = object()  # change(): leave the department as it is
+
+
 async def change(conn: asyncpg.Connection, username: str, *, actor: str, role: str | None = None,
-                 department: str | None = None, clear_department: bool = False, active: bool | None = None,
+                 department: str | None = KEEP, active: bool | None = None,
                  display_name: str | None = None) -> asyncpg.Record | None:
-    """Change an account. A role/department change or a deactivation is one audit entry and ends the
-    user's sessions (bearer tokens are refused at once: api/auth.py compares them with the account)."""
+    """Change an account. A role/department change or a deactivation is one audit entry, ends the user's
+    sessions and bumps the credential generation (so every token issued before is refused)."""
     async with conn.transaction():
         before = await conn.fetchrow("select * from users where username = $1 for update", username)
         if before is None:
             return None
         new_role = role or before["role"]
-        new_dept = None if clear_department else (department or before["department"])
+        new_dept = before["department"] if department is KEEP else department
         new_active = before["active"] if active is None else active
         await conn.execute(
             """update users set role = $2, department = $3, active = $4, display_name = coalesce($5, display_name),
                    credential_generation = credential_generation
                        + case when (role, department, active) is distinct from ($2, $3, $4) then 1 else 0 end
                where username = $1""", username, new_role, new_dept, new_active, display_name)
-        if (before["role"], before["department"]) != (new_role, new_dept):
-            await audit.append(conn, audit.AuditEntry(actor, "admin", "user.role_changed", username, {
-                "from": {"role": before["role"], "department": before["department"]},
-                "to": {"role": new_role, "department": new_dept}}))
+        await _audit_role_change(conn, actor, "admin", username, before, new_role, new_dept)
         if before["active"] != new_active:
             await audit.append(conn, audit.AuditEntry(actor, "admin", "user.activated" if new_active else
                                                       "user.deactivated", username, {}))

@@ -38,6 +38,8 @@ class AppealWorkflow(CaseMachine):
     next_timer = staticmethod(next_timer)
     fire = staticmethod(fire)
     decide = staticmethod(decide)
+    action_of = c.APPEAL_ACTION_OF
+    kind = "appeal"
 
     def __init__(self) -> None:
         self._init_machine(AppealCase())
@@ -64,21 +66,13 @@ class AppealWorkflow(CaseMachine):
             reopen=result in ("granted", "partly_granted"), scope=list(ruling.get("scope", [])))))
         return self.case.closed_reason or ""
 
-    async def _act(self, cmd: c.AppealCommand) -> AppealResult:
-        await workflow.wait_condition(lambda: self._registered)
-        async with self._lock:
-            try:
-                events = decide(self.case, cmd, workflow.now())
-            except Refusal as exc:
-                raise refusal_error(exc) from None
-            await self._record_locked(events, f"appeal.{c.APPEAL_ACTION_OF[type(cmd)]}")
+    def result(self) -> AppealResult:
         return AppealResult(self.case.appeal_id, self.case.status, self.case.version)
-
 
     @workflow.update(name="registered")
     async def registered(self) -> AppealResult:
         await workflow.wait_condition(lambda: self._registered)
-        return AppealResult(self.case.appeal_id, self.case.status, self.case.version)
+        return self.result()
 
     @workflow.query(name="state")
     def state(self) -> dict[str, Any]:

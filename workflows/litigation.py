@@ -44,6 +44,8 @@ class SuitWorkflow(CaseMachine):
     next_timer = staticmethod(next_timer)
     fire = staticmethod(fire)
     decide = staticmethod(decide)
+    action_of = c.SUIT_ACTION_OF
+    kind = "suit"
 
     def __init__(self) -> None:
         self._init_machine(SuitCase())
@@ -72,17 +74,6 @@ class SuitWorkflow(CaseMachine):
     def result(self) -> SuitResult:
         return SuitResult(self.case.suit_id, self.case.status, self.case.version, self.case.level,
                           self.case.appeal_due)
-
-    async def _act(self, cmd: c.SuitCommand) -> SuitResult:
-        await workflow.wait_condition(lambda: self._registered)
-        async with self._lock:
-            try:
-                events = decide(self.case, cmd, workflow.now())
-            except Refusal as exc:
-                raise refusal_error(exc) from None
-            await self._record_locked(events, f"suit.{c.SUIT_ACTION_OF[type(cmd)]}")
-        return self.result()
-
 
     @workflow.update(name="registered")
     async def registered(self) -> SuitResult:

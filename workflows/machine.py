@@ -30,6 +30,8 @@ class CaseMachine:
     next_timer: Callable[[Any], Timer | None]
     fire: Callable[[Any, Timer, Any], list[EventDraft]]
     decide: Callable[[Any, Any, Any], list[EventDraft]]
+    action_of: dict[type, str]  # command class → action name
+    kind: str  # "request" | "appeal" | "suit": prefixes the audit name of each act
 
     def _init_machine(self, case: Any) -> None:
         self.case = case
@@ -39,6 +41,20 @@ class CaseMachine:
 
     def _stream_id(self, events: list[EventDraft]) -> str:
         raise NotImplementedError
+
+    def result(self) -> Any:
+        raise NotImplementedError
+
+    async def _act(self, cmd: Any) -> Any:
+        """An Update handler's body: decide on the current state under the lock, record, answer the result."""
+        await workflow.wait_condition(lambda: self._registered)
+        async with self._lock:
+            try:
+                events = type(self).decide(self.case, cmd, workflow.now())
+            except Refusal as exc:  # the state moved between validation and handling
+                raise refusal_error(exc) from None
+            await self._record_locked(events, f"{self.kind}.{self.action_of[type(cmd)]}")
+        return self.result()
 
     def _check(self, cmd: Any) -> None:
         """An Update validator's body: refuse, leaving nothing in the history, what the domain refuses now.

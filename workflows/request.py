@@ -40,6 +40,8 @@ class RequestWorkflow(CaseMachine):
     next_timer = staticmethod(next_timer)
     fire = staticmethod(fire)
     decide = staticmethod(decide)
+    action_of = c.ACTION_OF
+    kind = "request"
 
     def __init__(self) -> None:
         self._init_machine(RequestCase())
@@ -61,17 +63,6 @@ class RequestWorkflow(CaseMachine):
         self._registered = True
         await self._live_until_closed()
         return self.case.closed_reason or ""
-
-    async def _act(self, cmd: c.Command) -> ActionResult:
-        await workflow.wait_condition(lambda: self._registered)
-        async with self._lock:
-            try:
-                events = decide(self.case, cmd, workflow.now())
-            except Refusal as exc:  # the state moved between validation and handling
-                raise refusal_error(exc) from None
-            await self._record_locked(events, f"request.{c.ACTION_OF[type(cmd)]}")
-        return self.result()
-
 
     def result(self) -> ActionResult:
         return ActionResult(self.case.case_id, self.case.status, self.case.version)

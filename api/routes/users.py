@@ -96,7 +96,5 @@ async def change_user(username: str, body: UserChangeIn, principal: Principal = 
         if username == principal.username and (role != current.role or body.active is False):
             raise ApiError(409, "You cannot change your own role or deactivate yourself; ask another admin.")
         row = await users.change(conn, username, actor=principal.username, role=role,
-                                 department=department if role in DEPARTMENT_ROLES else None,
-                                 clear_department=role not in DEPARTMENT_ROLES or department is None,
-                                 active=body.active, display_name=body.display_name)
+                                 department=department if role in DEPARTMENT_ROLES else None, active=body.active, display_name=body.display_name)
     return _view(row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,37 +82,49 @@ async def integration_db(pg_server: str) -> str:
     return f"{pg_server}/integration"
 
 
-@pytest.fixture(scope="package")
-async def api(integration_db: str, temporal_dev: str, keyring: KeyRing, services_dir: Path) -> AsyncIterator[Api]:
-    database_url = integration_db
-    tmp_path = services_dir
-    settings = Settings(
-        database_url=database_url, temporal_address=temporal_dev, task_queue="api-" + uuid.uuid4().hex[:8],
-        data_dir=tmp_path / "data", encryption_keys=f"{keyring.primary_id}:" + _key_b64(keyring),
-        search_key=generate_search_key_spec(), token_secret=uuid.uuid4().hex, log_format="json",
+def api_settings(database_url: str, temporal_address: str, keyring: KeyRing, data_dir: Path,
+                  queue_prefix: str) -> Settings:
+    return Settings(
+        database_url=database_url, temporal_address=temporal_address,
+        task_queue=f"{queue_prefix}-" + uuid.uuid4().hex[:8], data_dir=data_dir,
+        encryption_keys=f"{keyring.primary_id}:" + _key_b64(keyring), search_key=generate_search_key_spec(),
+        token_secret=uuid.uuid4().hex, log_format="json",
     )
-    ratelimit.REGISTRATIONS_PER_MINUTE = 0  # bulk tests register fast; test_api_auth sets its own limit
-    hasher = PasswordHasher()
-    conn = await connect(database_url)
-    digest = hasher.hash(PASSWORD)
+
+
+@asynccontextmanager
+async def serving(settings: Settings, *, pool_size: int) -> AsyncIterator[Api]:
+    """The staff of ``STAFF`` in the database, a worker and the app running, each user signed in."""
+    conn = await connect(settings.database_url)
+    digest = PasswordHasher().hash(PASSWORD)
     for name, (role, dept) in STAFF.items():
         await users.add(conn, username=name, password_hash=digest, role=role, department=dept)
     await conn.close()
     secrets = load_secrets(settings)
-    pool = await create_pool(database_url, max_size=10)
+    pool = await create_pool(settings.database_url, max_size=pool_size)
     client = await connect_client(settings, secrets)
     worker = build_worker(client, pool, settings, secrets, load_profile(settings.profile))
     app = create_app(settings)
-    async with worker, app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://kaiji.test", timeout=60) as http:
-            tokens = {}
-            for name in STAFF:
-                r = await http.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
-                assert r.status_code == 200, r.text
-                tokens[name] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-            yield Api(http, settings, tokens, app)
-    await pool.close()
+    try:
+        async with worker, app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://kaiji.test", timeout=60) as http:
+                tokens = {}
+                for name in STAFF:
+                    r = await http.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
+                    assert r.status_code == 200, r.text
+                    tokens[name] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+                yield Api(http, settings, tokens, app)
+    finally:
+        await pool.close()
+
+
+@pytest.fixture(scope="package")
+async def api(integration_db: str, temporal_dev: str, keyring: KeyRing, services_dir: Path) -> AsyncIterator[Api]:
+    ratelimit.REGISTRATIONS_PER_MINUTE = 0  # bulk tests register fast; test_api_auth sets its own limit
+    settings = api_settings(integration_db, temporal_dev, keyring, services_dir / "data", "api")
+    async with serving(settings, pool_size=10) as api:
+        yield api
 
 
 def _key_b64(keyring: KeyRing) -> str:

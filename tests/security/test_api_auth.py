@@ -23,20 +23,13 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
 from api import ratelimit
-from api.app import create_app
 from api.routes import appeals, requests
-from domain.profile import load_profile
-from kaiji.secrets import load_secrets
-from kaiji.security.fields import generate_search_key_spec
-from kaiji.security.keys import KeyRing, b64url_encode
+from kaiji.security.keys import KeyRing
 from kaiji.security.passwords import MIN_MEMORY_COST_KIB, MIN_TIME_COST, PasswordHasher
-from kaiji.settings import Settings
-from kaiji.temporal import connect_client
 from store import audit, users
-from store.db import connect, create_pool
+from store.db import connect
 from tests.conftest import TEMPLATE_DB
-from tests.integration.conftest import PASSWORD, STAFF, Api
-from worker import build_worker
+from tests.integration.conftest import PASSWORD, Api, api_settings, serving
 
 SESSION, CSRF = "kaiji_session", "kaiji_csrf"
 
@@ -77,34 +70,14 @@ async def env(pg_server: str, temporal_dev: str, keyring: KeyRing, services_dir:
     await admin.execute(f'create database "{name}" template {TEMPLATE_DB}')
     await admin.close()
     url = f"{pg_server}/{name}"
-    settings = Settings(
-        database_url=url, temporal_address=temporal_dev, task_queue="auth-" + uuid.uuid4().hex[:8],
-        data_dir=services_dir / name, encryption_keys=f"{keyring.primary_id}:{b64url_encode(keyring.key(keyring.primary_id))}",
-        search_key=generate_search_key_spec(), token_secret=uuid.uuid4().hex, log_format="json",
-    )
+    settings = api_settings(url, temporal_dev, keyring, services_dir / name, "auth")
     conn = await connect(url)
-    digest = PasswordHasher().hash(PASSWORD)
-    for user, (role, dept) in STAFF.items():
-        await users.add(conn, username=user, password_hash=digest, role=role, department=dept)
     start = 500_000 + secrets.randbelow(300_000)
     for fy in range(date.today().year - 2, date.today().year + 2):
         await conn.execute("insert into case_counters (series, fiscal_year, last_number) values ('R', $1, $2)", fy, start)
     await conn.close()
-    secrets_ = load_secrets(settings)
-    pool = await create_pool(url, max_size=5)
-    client = await connect_client(settings, secrets_)
-    worker = build_worker(client, pool, settings, secrets_, load_profile(settings.profile))
-    app = create_app(settings)
-    async with worker, app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://kaiji.test", timeout=60) as http:
-            tokens = {}
-            for user in STAFF:
-                r = await http.post("/api/v1/auth/token", data={"username": user, "password": PASSWORD})
-                assert r.status_code == 200, r.text
-                tokens[user] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-            yield Env(Api(http, settings, tokens), transport)
-    await pool.close()
+    async with serving(settings, pool_size=5) as api:
+        yield Env(api, httpx.ASGITransport(app=api.app))
     admin = await asyncpg.connect(f"{pg_server}/postgres")
     await admin.execute(f'drop database if exists "{name}" with (force)')
     await admin.close()
