@@ -21,3 +21,15 @@ def parse_date(value: str | date | None) -> date | None:
     if value is None or value == "":
         return None
     return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def now() -> datetime:
+    """The current instant (aware, UTC). For the API, the CLI and tests only: workflows use
+    ``workflow.now()`` and pure rules take the instant as an argument."""
+    return datetime.now(timezone.utc)
+
+
+def today() -> date:
+    """Today's Japan date: the one "today" of the product and of its tests. The machine's local date
+    (``date.today()``) is the UTC date on a server, a day behind Japan from 00:00 to 09:00 JST."""
+    return jst_date(now())
