@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 # Japan keeps no daylight saving time, so a fixed offset is exact (and needs no tz database).
 JST = timezone(timedelta(hours=9), "JST")
@@ -26,7 +26,7 @@ def parse_date(value: str | date | None) -> date | None:
 def now() -> datetime:
     """The current instant (aware, UTC). For the API, the CLI and tests only: workflows use
     ``workflow.now()`` and pure rules take the instant as an argument."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today() -> date:

@@ -1,6 +1,5 @@
 """Appeals (審査請求) and the review council (審査会): file, list, read, act; the council's referrals."""
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
@@ -15,6 +14,7 @@ from api.routes.requests import request_action
 from api.schemas import Body
 from api.schemas_appeals import APPEAL_BODIES, COUNCIL_BODIES, FileAppealIn, NcndReportIn
 from api.updates import STATUS_OF_REFUSAL, execute, start_case
+from domain import clock
 from domain.appeals import commands as c
 from domain.appeals.decide import file as file_rules
 from domain.clock import jst_date
@@ -43,7 +43,7 @@ async def load_appeal(st: AppState, principal: Principal, appeal_id: str) -> dic
 async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
                       principal: Principal = Depends(authorized),
                       st: AppState = Depends(state)) -> dict[str, Any]:
-    now = datetime.now(UTC)
+    now = clock.now()
     filed_on = body.filed_on or jst_date(now)
     async with st.pool.acquire() as conn:
         row = await cases.get_case(conn, request_id)

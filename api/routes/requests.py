@@ -3,7 +3,6 @@
 import hashlib
 import json
 from dataclasses import fields as dc_fields
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -16,6 +15,7 @@ from api.errors import ApiError
 from api.ratelimit import registration_limit
 from api.schemas import ACTION_BODIES, Body, IsoDate, RequestIn
 from api.updates import execute, start_case
+from domain import clock
 from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.requests import commands as c
@@ -63,7 +63,7 @@ async def create_request(
 ) -> dict[str, Any]:
     if st.profile.department(body.department) is None:
         raise ApiError(422, f"department: unknown department code {body.department!r}")
-    now = datetime.now(UTC)
+    now = clock.now()
     received_on = body.received_on or jst_date(now)
     if received_on > jst_date(now):
         raise ApiError(422, "received_on: cannot be in the future")

@@ -1,6 +1,5 @@
 """Revocation suits (取消訴訟) against a decision or a ruling: record, follow through the courts, list pending."""
 
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Response
@@ -13,6 +12,7 @@ from api.deps import AppState, state
 from api.errors import ApiError
 from api.schemas import Body, IsoDate
 from api.updates import STATUS_OF_REFUSAL, execute, start_case
+from domain import clock
 from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.errors import Refusal
@@ -65,7 +65,7 @@ SUIT_BODIES: dict[str, type[Body]] = {
 
 async def _file(st: AppState, principal: Principal, body: FileSuitIn, *, request_id: str,
                 appeal_id: str | None) -> dict[str, Any]:
-    now = datetime.now(UTC)
+    now = clock.now()
     filed_on = body.filed_on or jst_date(now)
     async with st.pool.acquire() as conn:
         request = await cases.get_case(conn, request_id)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 
+from domain.clock import today
 from tests.integration.conftest import Api
 from tests.integration.test_request_paths import DRAFTS, soon
 
@@ -59,16 +60,16 @@ async def test_partial_grant_after_council_reopens_the_request(api: Api) -> None
     r = await appeal_act(api, appeal["id"], "refer-to-council", {})
     assert r.status_code == 200 and r.json()["status"] == "referred" and r.json()["report_due"]
     assert any(n["type"] == "referral_notice" for n in r.json()["notices"])
-    today = date.today().isoformat()
-    r = await appeal_act(api, appeal["id"], "record-session", {"held_on": today, "present": ["m1", "m2"],
+    held = today().isoformat()
+    r = await appeal_act(api, appeal["id"], "record-session", {"held_on": held, "present": ["m1", "m2"],
                                                                "in_camera": True}, "shingikai")
     assert r.status_code == 200, r.text
-    report = {"adopted_on": today, "conclusion": "disclose_in_part", "text": "交渉記録の一部を公開すべき",
+    report = {"adopted_on": held, "conclusion": "disclose_in_part", "text": "交渉記録の一部を公開すべき",
               "votes_for": 2}
     r = await appeal_act(api, appeal["id"], "adopt-report", report, "shingikai")
     assert r.status_code == 409 and "定足数" in r.json()["error"]["message"]
     r = await appeal_act(api, appeal["id"], "record-session",
-                         {"held_on": today, "present": ["m1", "m2", "m3"], "in_camera": True, "oral_statement": True},
+                         {"held_on": held, "present": ["m1", "m2", "m3"], "in_camera": True, "oral_statement": True},
                          "shingikai")
     assert r.status_code == 200
     r = await appeal_act(api, appeal["id"], "adopt-report", report | {"votes_for": 3}, "shingikai")
@@ -115,11 +116,11 @@ async def test_grant_without_referral_is_refused_over_a_third_party_objection(ap
 
 
 async def test_late_appeal_can_only_be_dismissed(api: Api) -> None:
-    old = date.today() - timedelta(days=200)
+    old = today() - timedelta(days=200)
     request = await decided(api, DRAFTS["non_disclosure_not_held"],
                             approve={"decided_on": (old + timedelta(days=5)).isoformat()}, received_on=old.isoformat())
     appeal = await file(api, request["id"])
-    assert appeal["late"] is True and appeal["window_ends"] < date.today().isoformat()
+    assert appeal["late"] is True and appeal["window_ends"] < today().isoformat()
     r = await appeal_act(api, appeal["id"], "refer-to-council", {})
     assert r.status_code == 409 and "却下" in r.json()["error"]["message"]
     r = await appeal_act(api, appeal["id"], "dismiss", {"reason": "審査請求期間経過後の請求であるため"})
@@ -134,7 +135,7 @@ async def test_learned_before_the_decision_is_refused_clearly(api: Api) -> None:
 
 
 async def test_inaction_appeal_on_an_overdue_request(api: Api) -> None:
-    overdue = await api.register(received_on=(date.today() - timedelta(days=40)).isoformat())
+    overdue = await api.register(received_on=(today() - timedelta(days=40)).isoformat())
     r = await api.http.post(f"/api/v1/requests/{overdue['id']}/appeals",
                             json={"grounds": "決定がされない", "kind": "decision"}, headers=api.as_("madoguchi"))
     assert r.status_code == 409
@@ -176,7 +177,7 @@ async def test_a_session_reports_only_ncnd_decisions_waiting_for_the_council(api
     ordinary = await decided(api, TWO_DOCUMENTS)
     appeal = await file(api, ordinary["id"])
     assert (await appeal_act(api, appeal["id"], "refer-to-council", {})).status_code == 200
-    session = {"held_on": date.today().isoformat(), "present": ["m1", "m2", "m3"]}
+    session = {"held_on": today().isoformat(), "present": ["m1", "m2", "m3"]}
     for wrong in ([ordinary["id"]], ["R-2099-99999"], ["R\u0000"], [ncnd["id"]] * 2):  # not NCND, missing, …
         r = await appeal_act(api, appeal["id"], "record-session", session | {"ncnd_reported": wrong}, "shingikai")
         assert r.status_code == 422, r.text

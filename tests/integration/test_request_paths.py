@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from domain.clock import today
 from tests.integration.conftest import Api
 
 PARTIAL = {
@@ -29,7 +30,7 @@ NOTICE_OF = {"full": "decision_full", "partial": "decision_partial", "non_disclo
 
 
 def soon(days: int = 7) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (today() + timedelta(days=days)).isoformat()
 
 
 @pytest.mark.parametrize("variant", list(DRAFTS))
@@ -67,12 +68,12 @@ async def test_each_outcome_from_receipt_to_decision(api: Api, variant: str) -> 
 
 async def test_correction_stops_the_clock_then_withdrawal_closes(api: Api) -> None:
     case = await api.register()
-    today = date.today()
+    on = today()
     r = await api.act(case["id"], "request-correction",
-                      {"requested_on": today.isoformat(), "respond_by": soon(10), "what": "対象文書を特定してください"},
+                      {"requested_on": on.isoformat(), "respond_by": soon(10), "what": "対象文書を特定してください"},
                       "shinsa")
     assert r.status_code == 200 and r.json()["status"] == "awaiting_correction"
-    r = await api.act(case["id"], "record-correction", {"received_on": today.isoformat(), "note": "特定済み"},
+    r = await api.act(case["id"], "record-correction", {"received_on": on.isoformat(), "note": "特定済み"},
                       "madoguchi")
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "under_review"
@@ -105,7 +106,7 @@ async def test_extension_and_third_party_hold(api: Api) -> None:
     r = await api.act(case["id"], "approve-decision", {}, "kacho")
     assert r.status_code == 200, r.text
     decided = r.json()
-    assert decided["earliest_disclosure_on"] == (date.today() + timedelta(days=15)).isoformat()
+    assert decided["earliest_disclosure_on"] == (today() + timedelta(days=15)).isoformat()
     assert "third_party_disclosure_notice" in [n["type"] for n in decided["notices"]]
     r = await api.act(case["id"], "record-disclosure", {"method": "copy"}, "madoguchi")
     assert r.status_code == 409 and decided["earliest_disclosure_on"] in r.json()["error"]["message"]

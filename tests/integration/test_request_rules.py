@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 
+from domain.clock import today
 from store import audit
 from store.db import connect
 from store.rebuild import rebuild
@@ -80,7 +81,7 @@ async def test_bad_registrations_are_refused_clearly(api: Api) -> None:
     cases = [
         (ok | {"department": "nowhere"}, 422),
         (ok | {"kind": "gossip"}, 422),
-        (ok | {"received_on": (date.today() + timedelta(days=3)).isoformat()}, 422),
+        (ok | {"received_on": (today() + timedelta(days=3)).isoformat()}, 422),
         ({k: v for k, v in ok.items() if k != "requester"}, 422),
         (ok | {"requester": {"name": "", "address": "x"}}, 422),
         (ok | {"received_on": 0}, 422),  # a date is YYYY-MM-DD, not a Unix timestamp (found by schemathesis)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from domain.clock import today
 from tests.integration.conftest import Api
 from tests.integration.test_appeals import TWO_DOCUMENTS, appeal_act, decided, file, request_events
 
@@ -20,7 +21,7 @@ async def test_suit_against_a_decision_through_two_instances(api: Api) -> None:
     await request_events(api, request["id"], "SuitLinked")
     pending = (await api.http.get("/api/v1/suits", params={"status": "pending"}, headers=api.as_("johokokai")))
     assert suit["id"] in [s["id"] for s in pending.json()["items"]]
-    served = date.today().isoformat()
+    served = today().isoformat()
     r = await api.http.post(f"/api/v1/suits/{suit['id']}/record-judgment",
                             json={"court_level": "high", "outcome": "upheld", "served_on": served},
                             headers=api.as_("johokokai"))
@@ -29,7 +30,7 @@ async def test_suit_against_a_decision_through_two_instances(api: Api) -> None:
                             json={"court_level": "district", "outcome": "upheld", "served_on": served},
                             headers=api.as_("johokokai"))
     assert r.status_code == 200, r.text
-    assert r.json()["appeal_due"] >= (date.today() + timedelta(days=14)).isoformat()
+    assert r.json()["appeal_due"] >= (today() + timedelta(days=14)).isoformat()
     r = await api.http.post(f"/api/v1/suits/{suit['id']}/record-appeal", json={"court": "東京高等裁判所"},
                             headers=api.as_("johokokai"))
     assert r.status_code == 200 and r.json()["level"] == "high"

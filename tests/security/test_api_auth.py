@@ -12,7 +12,6 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import argon2
@@ -24,6 +23,7 @@ from fastapi.routing import APIRoute
 
 from api import ratelimit
 from api.routes import appeals, requests
+from domain.clock import today
 from kaiji.security.keys import KeyRing
 from kaiji.security.passwords import MIN_MEMORY_COST_KIB, MIN_TIME_COST, PasswordHasher
 from store import audit, users
@@ -73,7 +73,7 @@ async def env(pg_server: str, temporal_dev: str, keyring: KeyRing, services_dir:
     settings = api_settings(url, temporal_dev, keyring, services_dir / name, "auth")
     conn = await connect(url)
     start = 500_000 + secrets.randbelow(300_000)
-    for fy in range(date.today().year - 2, date.today().year + 2):
+    for fy in range(today().year - 2, today().year + 2):
         await conn.execute("insert into case_counters (series, fiscal_year, last_number) values ('R', $1, $2)", fy, start)
     await conn.close()
     async with serving(settings, pool_size=5) as api:
