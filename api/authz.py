@@ -142,6 +142,12 @@ MATRIX: dict[str, Grant] = {
     f"GET {V1}/notices/{{notice_id}}.html": allow(STAFF, on="notice:notice_id"),
     # Exports (no personal data; each one audited)
     f"GET {V1}/exports/requests.csv": allow(RO),
+    # The annual operation-status report (運用状況); each download audited
+    f"GET {V1}/reports/annual": allow(RO),
+    f"GET {V1}/reports/annual.csv": allow(RO),
+    f"GET {V1}/reports/annual.xlsx": allow(RO),
+    f"GET {V1}/reports/annual.pdf": allow(RO),
+    f"POST {V1}/reports/annual/{{fiscal_year}}/publish": allow(RO),
     # Audit and the Temporal UI codec server
     f"GET {V1}/audit": allow(RO),
     f"GET {V1}/audit/verify": allow(RO),

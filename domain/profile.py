@@ -166,6 +166,8 @@ class Profile(_Model):
     appeal_correction_days: PositiveInt
     council: Council
     extra_closures: tuple[date, ...] = ()
+    # 運用状況: requesters with more requests than this in a fiscal year are listed (as pseudonyms).
+    frequent_requester_threshold: PositiveInt = 10
     unconfirmed: tuple[str, ...] = ()
 
     @field_validator("implementing_bodies", "departments", "exemptions")

@@ -1,0 +1,75 @@
+"""Build, publish and compare the annual report; shared by the HTTP routes and ``kaiji report annual``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from domain.profile import Profile
+from domain.reports.annual import SELF_INFORMATION, ReportInputs, annual_report, changed_cases
+from store import audit, reports
+from store.canonical import canonical_json
+
+
+async def build(conn: asyncpg.Connection, profile: Profile, fiscal_year: int,
+                as_of: datetime | None) -> tuple[dict[str, Any], str]:
+    """The report for ``fiscal_year`` as it stood at ``as_of`` (None: now) and the hash of its inputs."""
+    cut = as_of or await conn.fetchval("select coalesce(max(recorded_at), now()) from events")
+    states = await reports.states_as_of(conn, as_of)
+    party_ids = sorted({s.get("requester_party_id") for s in states.requests if s.get("requester_party_id")})
+    inputs = ReportInputs(
+        fiscal_year=fiscal_year,
+        as_of=cut.isoformat(),
+        requests=[_without_self_subject(s) for s in states.requests],
+        appeals=states.appeals,
+        suits=states.suits,
+        identities=await reports.identities(conn, party_ids),
+        body_of_department={d.code: d.body for d in profile.departments},
+        bodies=tuple(b.code for b in profile.implementing_bodies),
+        categories=tuple(c.code for c in getattr(profile, "requester_categories", ())),
+        frequent_threshold=profile.frequent_requester_threshold,
+        period_days={k: r.period_days for k, r in profile.request_kinds.items()},
+    )
+    return annual_report(inputs), states.inputs_hash
+
+
+def _without_self_subject(state: dict[str, Any]) -> dict[str, Any]:
+    """The subject of a request for one's own personal information describes that person: never published."""
+    if state.get("kind") in SELF_INFORMATION:
+        return {**state, "subject": "（本人情報に関する請求）"}
+    return state
+
+
+async def with_publication(conn: asyncpg.Connection, report: dict[str, Any]) -> dict[str, Any]:
+    """Add what was published for the year, and the cases whose lines changed since."""
+    published = await reports.latest_publication(conn, report["fiscal_year"])
+    if published is None:
+        return {**report, "publication": None}
+    return {**report, "publication": {
+        "version": published["version"], "as_of": published["as_of"].isoformat(),
+        "published_at": published["published_at"].isoformat(), "published_by": published["published_by"],
+        "content_hash": published["content_hash"], "inputs_hash": published["inputs_hash"],
+        "audit_head": published["audit_head"],
+        "changed_cases": changed_cases(published["content"], report),
+    }}
+
+
+async def publish(conn: asyncpg.Connection, profile: Profile, fiscal_year: int, *, actor: str, role: str,
+                  as_of: datetime | None = None) -> dict[str, Any]:
+    """Freeze the report: stored with the hash of its inputs and the audit head, one audit entry."""
+    async with conn.transaction(isolation="repeatable_read"):
+        report, inputs_hash = await build(conn, profile, fiscal_year, as_of)
+        seq, head = await audit.head(conn)
+        row = await reports.publish(conn, fiscal_year=fiscal_year, as_of=datetime.fromisoformat(report["as_of"]),
+                                    content=report, inputs_hash=inputs_hash, audit_head=f"{seq}:{head}",
+                                    published_by=actor)
+        await audit.append(conn, audit.AuditEntry(actor, role, "report.publish", f"annual:{fiscal_year}", {
+            "version": row["version"], "content_hash": row["content_hash"], "inputs_hash": inputs_hash}))
+    return {**{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}}
+
+
+def canonical(report: dict[str, Any]) -> bytes:
+    """The JSON bytes of a report: the same figures always give the same bytes."""
+    return canonical_json(report).encode("utf-8")

@@ -1,0 +1,103 @@
+"""The annual operation-status report (運用状況) for the assembly and the council (records officer).
+
+Any cut-off: ``as_of`` folds the events recorded by that instant, so the same cut-off always gives the same
+bytes. Each download is an ``export`` audit entry; publishing freezes the report (``report.publish``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from api.auth import Principal
+from api.authz import authorized
+from api.deps import AppState, state
+from api.errors import ApiError
+from api.reports import formats, service
+from api.reports.tables import tables
+from api.schemas import IsoDateTime
+from domain import clock
+from domain.era import fiscal_year as fy_of
+from domain.era import format_fiscal_year
+from store import audit
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+FiscalYear = Query(default=None, ge=2000, le=2098, description="e.g. 2025 for 令和7年度 (default: this year)")
+AsOf = Query(default=None, description="the cut-off instant (ISO 8601; default now)")
+
+
+def _cut(as_of: datetime | None) -> datetime | None:
+    if as_of is None:
+        return None
+    if as_of.tzinfo is None:  # an office writes Japan time
+        as_of = as_of.replace(tzinfo=clock.JST)
+    if as_of > clock.now():
+        raise ApiError(422, "as_of: cannot be in the future")
+    return as_of
+
+
+async def _report(st: AppState, principal: Principal, fiscal_year: int | None, as_of: datetime | None,
+                  what: str) -> dict[str, Any]:
+    fy = fiscal_year or fy_of(clock.today())
+    async with st.pool.acquire() as conn:
+        report, _ = await service.build(conn, st.profile, fy, _cut(as_of))
+        report = await service.with_publication(conn, report)
+        await audit.append(conn, audit.AuditEntry(principal.username, principal.role, "export", f"annual:{fy}",
+                                                  {"what": what, "as_of": report["as_of"]}))
+    return report
+
+
+def _file(body: bytes, media_type: str, name: str) -> Response:
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+_FILE = {"content": {"application/octet-stream": {}}}
+
+
+@router.get("/annual", summary="The annual report as JSON (records officer)",
+            responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}})
+async def annual(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
+                 principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
+    report = await _report(st, principal, fiscal_year, as_of, "annual.json")
+    return Response(service.canonical(report), media_type="application/json")
+
+
+@router.get("/annual.csv", summary="The annual report as CSV", response_class=Response, responses={200: _FILE})
+async def annual_csv(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
+                     principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
+    report = await _report(st, principal, fiscal_year, as_of, "annual.csv")
+    return _file(formats.to_csv(tables(report, st.profile)), formats.CSV_TYPE,
+                 f"annual-{report['fiscal_year']}.csv")
+
+
+@router.get("/annual.xlsx", summary="The annual report as Excel (one sheet per table)", response_class=Response,
+            responses={200: _FILE})
+async def annual_xlsx(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
+                      principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
+    report = await _report(st, principal, fiscal_year, as_of, "annual.xlsx")
+    body = formats.to_xlsx(tables(report, st.profile), title=_title(st, report), as_of=report["as_of"])
+    return _file(body, formats.XLSX_TYPE, f"annual-{report['fiscal_year']}.xlsx")
+
+
+@router.get("/annual.pdf", summary="The annual report as PDF", response_class=Response, responses={200: _FILE})
+async def annual_pdf(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
+                     principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
+    report = await _report(st, principal, fiscal_year, as_of, "annual.pdf")
+    body = formats.to_pdf(tables(report, st.profile), title=_title(st, report), municipality=st.profile.municipality,
+                          as_of=report["as_of"])
+    return _file(body, formats.PDF_TYPE, f"annual-{report['fiscal_year']}.pdf")
+
+
+@router.post("/annual/{fiscal_year}/publish", summary="Freeze the annual report as published (公表)")
+async def publish(fiscal_year: int = Path(ge=2000, le=2098), as_of: IsoDateTime | None = AsOf,
+                  principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict[str, Any]:
+    async with st.pool.acquire() as conn:
+        return await service.publish(conn, st.profile, fiscal_year, actor=principal.username, role=principal.role,
+                                     as_of=_cut(as_of))
+
+
+def _title(st: AppState, report: dict[str, Any]) -> str:
+    return f"{format_fiscal_year(report['fiscal_year'])} {st.profile.municipality}情報公開制度等の運用状況"

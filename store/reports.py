@@ -1,0 +1,111 @@
+"""What the annual report reads: case states as of an instant, requester identities, publications.
+
+The states are a fold of the event stream up to the cut-off with the same domain ``fold`` the
+projections use, so a report re-run later with the same ``as_of`` gives the same figures. Without a
+cut-off the live projections are read instead (they are that same fold up to the last event).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from domain.appeals.state import fold as fold_appeal
+from domain.litigation.state import fold as fold_suit
+from domain.requests.evolve import fold as fold_request
+from store.canonical import canonical_json, sha256_hex
+
+_FOLDS = {"R-": fold_request, "A-": fold_appeal, "L-": fold_suit}
+_VIEWS = {"R-": ("case_view", "case_id"), "A-": ("appeal_view", "appeal_id"), "L-": ("suit_view", "suit_id")}
+
+
+@dataclasses.dataclass(frozen=True)
+class StatesAsOf:
+    requests: list[dict[str, Any]]
+    appeals: list[dict[str, Any]]
+    suits: list[dict[str, Any]]
+    inputs_hash: str  # sha256 over (stream, version, payload hash) of every event folded in
+
+
+def _snapshot(conn: asyncpg.Connection) -> Any:
+    """One snapshot for the hash and the states; the caller's, when it already holds a transaction."""
+    return contextlib.nullcontext() if conn.is_in_transaction() else conn.transaction(
+        readonly=True, isolation="repeatable_read")
+
+
+_INPUTS_HASH = """select encode(sha256(convert_to(coalesce(string_agg(stream_id || ':' || version || ':' ||
+                    payload_hash, ',' order by stream_id, version), ''), 'UTF8')), 'hex')
+                  from events where left(stream_id, 2) = any($1::text[]) and ($2::timestamptz is null
+                    or recorded_at <= $2)"""
+
+
+async def states_as_of(conn: asyncpg.Connection, as_of: datetime | None) -> StatesAsOf:
+    """Every request, appeal and suit as it stood at ``as_of``: the events recorded by then, folded.
+
+    ``None`` reads the live projections, which are that same fold up to the last recorded event.
+    Run it inside the caller's repeatable-read transaction when its result is stored (publication)."""
+    async with _snapshot(conn):
+        digest = await conn.fetchval(_INPUTS_HASH, list(_FOLDS), as_of)
+        if as_of is None:
+            states = {p: [r["state"] for r in await conn.fetch(f"select state from {view} order by {key}")]
+                      for p, (view, key) in _VIEWS.items()}
+            return StatesAsOf(states["R-"], states["A-"], states["L-"], digest)
+        out: dict[str, list[dict[str, Any]]] = {p: [] for p in _FOLDS}
+        current: str | None = None
+        batch: list[tuple[str, dict[str, Any]]] = []
+        cursor = conn.cursor(
+            """select stream_id, type, data from events
+               where recorded_at <= $1 and left(stream_id, 2) = any($2::text[])
+               order by stream_id, version""",
+            as_of, list(_FOLDS), prefetch=5000,
+        )
+        async for r in cursor:
+            if r["stream_id"] != current:
+                if current is not None:
+                    out[current[:2]].append(_fold(current, batch))
+                current, batch = r["stream_id"], []
+            batch.append((r["type"], r["data"]))
+        if current is not None:
+            out[current[:2]].append(_fold(current, batch))
+    return StatesAsOf(out["R-"], out["A-"], out["L-"], digest)
+
+
+async def stream_as_of(conn: asyncpg.Connection, stream_id: str, as_of: datetime) -> dict[str, Any] | None:
+    """One case as it stood at ``as_of`` (time travel), or None if it did not exist yet."""
+    rows = await conn.fetch("select type, data from events where stream_id = $1 and recorded_at <= $2 "
+                            "order by version", stream_id, as_of)
+    return _fold(stream_id, [(r["type"], r["data"]) for r in rows]) if rows else None
+
+
+def _fold(stream_id: str, events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    return dataclasses.asdict(_FOLDS[stream_id[:2]](events))
+
+
+async def identities(conn: asyncpg.Connection, party_ids: list[str]) -> dict[str, str]:
+    """party id → keyed hash of the normalised name (the requester's identity, never the name)."""
+    rows = await conn.fetch("select party_id, name_hash from parties where party_id = any($1::text[])", party_ids)
+    return {r["party_id"]: r["name_hash"] for r in rows}
+
+
+async def publish(conn: asyncpg.Connection, *, fiscal_year: int, as_of: datetime, content: dict[str, Any],
+                  inputs_hash: str, audit_head: str, published_by: str) -> dict[str, Any]:
+    """Freeze the report as published (公表); a fiscal year can be published again (a new version)."""
+    row = await conn.fetchrow(
+        """insert into published_reports (fiscal_year, version, as_of, content, content_hash, inputs_hash,
+               audit_head, published_by)
+           values ($1, coalesce((select max(version) from published_reports where fiscal_year = $1), 0) + 1,
+                   $2, $3, $4, $5, $6, $7)
+           returning fiscal_year, version, as_of, content_hash, inputs_hash, audit_head, published_by,
+                     published_at""",
+        fiscal_year, as_of, content, sha256_hex(canonical_json(content)), inputs_hash, audit_head, published_by,
+    )
+    return dict(row)
+
+
+async def latest_publication(conn: asyncpg.Connection, fiscal_year: int) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "select * from published_reports where fiscal_year = $1 order by version desc limit 1", fiscal_year)
