@@ -37,3 +37,20 @@ async def test_user_add_reads_the_password_from_stdin_and_stores_argon2id(databa
 async def test_migrate_is_idempotent(database_url: str) -> None:
     result = kaiji("migrate", env={"KAIJI_DATABASE_URL": database_url})
     assert result.returncode == 0 and "applied 0 migration(s)" in result.stdout
+
+
+async def test_report_annual_writes_each_format(database_url: str, tmp_path) -> None:
+    import json
+
+    env = {"KAIJI_DATABASE_URL": database_url}
+    result = kaiji("report", "annual", "--fiscal-year", "2025", "--as-of", "2026-03-31", env=env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["fiscal_year"] == 2025 and report["requests"]["total"] == 0
+    assert report["as_of"].startswith("2026-03-31T23:59:59")
+    assert kaiji("report", "annual", "--fiscal-year", "2025", "--format", "xlsx", env=env).returncode == 2
+    assert kaiji("report", "annual", "--fiscal-year", "2025", "--as-of", "yesterday", env=env).returncode == 2
+    out = tmp_path / "annual.pdf"
+    result = kaiji("report", "annual", "--fiscal-year", "2025", "--format", "pdf", "--out", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")

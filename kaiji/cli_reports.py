@@ -1,0 +1,85 @@
+"""`kaiji report annual`, `kaiji import ledger`, `kaiji simulate`: the office's figures from the shell."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+report_app = typer.Typer(no_args_is_help=True, help="Reports for the council and the assembly")
+FORMATS = ("json", "csv", "xlsx", "pdf")
+
+
+def _cut(as_of: str | None) -> datetime | None:
+    """A date means "as it stood at the end of that Japan day"; an instant is taken as written."""
+    from domain.clock import JST
+
+    if not as_of:
+        return None
+    try:
+        if len(as_of) == 10:
+            return datetime.combine(date.fromisoformat(as_of), time.max, tzinfo=JST)
+        moment = datetime.fromisoformat(as_of)
+    except ValueError:
+        typer.echo(f"--as-of: {as_of!r} is neither YYYY-MM-DD nor an ISO 8601 instant", err=True)
+        raise typer.Exit(2) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=JST)
+
+
+def operator() -> str:
+    """Who ran the command, for the audit entry: the shell's user (the CLI has no sign-in)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@report_app.command("annual")
+def annual(
+    fiscal_year: Annotated[int, typer.Option("--fiscal-year", min=2000, max=2098, help="e.g. 2025 (令和7年度)")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="cut-off: YYYY-MM-DD (end of day JST) or instant")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json | csv | xlsx | pdf")] = "json",
+    out: Annotated[Path | None, typer.Option("--out", help="file to write (default: standard output)")] = None,
+) -> None:
+    """The annual operation-status report (運用状況) as it stood at the cut-off."""
+    from api.reports import formats, service
+    from api.reports.tables import tables
+    from domain.era import format_fiscal_year
+    from domain.profile import load_profile
+    from kaiji.cli import _settings, _with_conn
+    from store import audit
+
+    if fmt not in FORMATS:
+        typer.echo(f"--format: one of {', '.join(FORMATS)}", err=True)
+        raise typer.Exit(2)
+    if fmt in ("xlsx", "pdf") and out is None:
+        typer.echo(f"--format {fmt} needs --out FILE", err=True)
+        raise typer.Exit(2)
+    profile = load_profile(_settings().profile)
+    cut = _cut(as_of)
+
+    async def run(conn):
+        report, _ = await service.build(conn, profile, fiscal_year, cut)
+        await audit.append(conn, audit.AuditEntry(operator(), "operator", "export", f"annual:{fiscal_year}",
+                                                  {"what": f"annual.{fmt}", "as_of": report["as_of"]}))
+        return report
+
+    report = asyncio.run(_with_conn(run))
+    title = f"{format_fiscal_year(fiscal_year)} {profile.municipality}情報公開制度等の運用状況"
+    body = {
+        "json": lambda: service.canonical(report),
+        "csv": lambda: formats.to_csv(tables(report, profile)),
+        "xlsx": lambda: formats.to_xlsx(tables(report, profile), title=title, as_of=report["as_of"]),
+        "pdf": lambda: formats.to_pdf(tables(report, profile), title=title, municipality=profile.municipality,
+                                      as_of=report["as_of"]),
+    }[fmt]()
+    if out is None:
+        sys.stdout.buffer.write(body + (b"\n" if fmt == "json" else b""))
+    else:
+        out.write_bytes(body)
+        typer.echo(f"{title}: {out} ({len(body):,} bytes, as of {report['as_of']})", err=True)
