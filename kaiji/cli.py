@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kaiji.cli_reports import report_app
+from kaiji.cli_reports import report_app, simulate
 from kaiji.settings import SettingsError, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Kaiji (開示): disclosure case engine")
@@ -22,6 +22,7 @@ app.add_typer(projections_app, name="projections")
 app.add_typer(user_app, name="user")
 app.add_typer(keys_app, name="keys")
 app.add_typer(report_app, name="report")
+app.command("simulate")(simulate)
 
 
 def _settings():

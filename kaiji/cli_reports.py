@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import getpass
 import sys
 from datetime import date, datetime, time
@@ -83,3 +84,48 @@ def annual(
     else:
         out.write_bytes(body)
         typer.echo(f"{title}: {out} ({len(body):,} bytes, as of {report['as_of']})", err=True)
+
+
+def simulate(
+    fiscal_year: Annotated[int, typer.Option("--fiscal-year", min=2000, max=2098)],
+    settings: Annotated[list[str], typer.Option("--set", help="profile KEY=VALUE, e.g. "
+                                                "request_kinds.public_records.period_days=7")],
+    as_json: Annotated[bool, typer.Option("--json", help="the full result as JSON")] = False,
+) -> None:
+    """Replay a fiscal year under changed rules and report what would have differed (nothing is written)."""
+    import json
+
+    from domain.profile import load_profile
+    from domain.requests.evolve import fold
+    from domain.simulation import SimulationError, simulate, with_overrides
+    from kaiji.cli import _settings, _with_conn
+    from store import reports
+
+    pairs = {}
+    for item in settings:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            typer.echo(f"--set {item!r}: write KEY=VALUE", err=True)
+            raise typer.Exit(2)
+        pairs[key.strip()] = value.strip()
+    current = load_profile(_settings().profile)
+    try:
+        changed = with_overrides(current, pairs)
+    except SimulationError as exc:
+        typer.echo(f"kaiji simulate: {exc}", err=True)
+        raise typer.Exit(2) from None
+    streams = asyncio.run(_with_conn(reports.request_streams))
+    states = {k: dataclasses.asdict(fold(v)) for k, v in streams.items()}
+    result = simulate(streams, states, current, changed, fiscal_year)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"{fiscal_year}年度 (FY{fiscal_year}) with {', '.join(f'{k}={v}' for k, v in pairs.items())}:")
+    typer.echo(f"  requests received:            {result['requests']}")
+    typer.echo(f"  decision dates moved:         {result['deadlines_moved']}")
+    typer.echo(f"  decisions that would be late: {result['newly_late']}")
+    for dept, n in result["newly_late_by_department"].items():
+        typer.echo(f"    {dept:<12} {n}")
+    typer.echo(f"  no longer late:               {result['no_longer_late']}")
+    typer.echo(f"  extensions beyond the limit:  {result['extensions_beyond_new_limit']}")
+    typer.echo("(read-only: nothing was written)")

@@ -109,3 +109,13 @@ async def publish(conn: asyncpg.Connection, *, fiscal_year: int, as_of: datetime
 async def latest_publication(conn: asyncpg.Connection, fiscal_year: int) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "select * from published_reports where fiscal_year = $1 order by version desc limit 1", fiscal_year)
+
+
+async def request_streams(conn: asyncpg.Connection) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Every request stream's events in order (for the policy simulator; read-only)."""
+    streams: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    async with _snapshot(conn):
+        async for r in conn.cursor("select stream_id, type, data from events where left(stream_id, 2) = 'R-' "
+                                   "order by stream_id, version", prefetch=5000):
+            streams.setdefault(r["stream_id"], []).append((r["type"], r["data"]))
+    return streams

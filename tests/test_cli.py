@@ -54,3 +54,12 @@ async def test_report_annual_writes_each_format(database_url: str, tmp_path) -> 
     result = kaiji("report", "annual", "--fiscal-year", "2025", "--format", "pdf", "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF")
+
+
+async def test_simulate_is_read_only_and_names_a_wrong_key(database_url: str) -> None:
+    env = {"KAIJI_DATABASE_URL": database_url}
+    result = kaiji("simulate", "--fiscal-year", "2025", "--set", "request_kinds.public_records.period_days=7", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "decisions that would be late: 0" in result.stdout and "nothing was written" in result.stdout
+    bad = kaiji("simulate", "--fiscal-year", "2025", "--set", "request_kinds.public_records.period=7", env=env)
+    assert bad.returncode == 2 and "period" in bad.stderr and "Traceback" not in bad.stderr
