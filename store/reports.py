@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -39,29 +39,38 @@ def _snapshot(conn: asyncpg.Connection) -> Any:
 
 _INPUTS_HASH = """select encode(sha256(convert_to(coalesce(string_agg(stream_id || ':' || version || ':' ||
                     payload_hash, ',' order by stream_id, version), ''), 'UTF8')), 'hex')
-                  from events where left(stream_id, 2) = any($1::text[]) and ($2::timestamptz is null
-                    or recorded_at <= $2)"""
+                  from events where stream_id = any($1::text[]) and ($2::timestamptz is null or recorded_at <= $2)"""
+
+# The streams a fiscal year's report can count: requests received by its end and either received in it or
+# touched since it began (a decision of the year is recorded on or after its date), appeals alike, every
+# suit (a pending suit counts whatever year it was filed). Older streams cannot change the year's figures.
+_RELEVANT = """select case_id from case_view where received_on <= $2 and (received_on >= $1 or updated_at >= $1)
+               union all
+               select appeal_id from appeal_view where filed_on <= $2 and (filed_on >= $1 or updated_at >= $1)
+               union all
+               select suit_id from suit_view"""
 
 
-async def states_as_of(conn: asyncpg.Connection, as_of: datetime | None) -> StatesAsOf:
-    """Every request, appeal and suit as it stood at ``as_of``: the events recorded by then, folded.
-
-    ``None`` reads the live projections, which are that same fold up to the last recorded event.
+async def states_as_of(conn: asyncpg.Connection, as_of: datetime | None, *, fiscal_year: int) -> StatesAsOf:
+    """The requests, appeals and suits a fiscal year's report counts, as they stood at ``as_of``: the events
+    recorded by then, folded. ``None`` reads the live projections (that same fold up to the last event).
     Run it inside the caller's repeatable-read transaction when its result is stored (publication)."""
+    start, end = date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
     async with _snapshot(conn):
-        digest = await conn.fetchval(_INPUTS_HASH, list(_FOLDS), as_of)
+        ids = [r[0] for r in await conn.fetch(_RELEVANT, start, end)]
+        digest = await conn.fetchval(_INPUTS_HASH, ids, as_of)
         if as_of is None:
-            states = {p: [r["state"] for r in await conn.fetch(f"select state from {view} order by {key}")]
-                      for p, (view, key) in _VIEWS.items()}
+            states = {p: [r["state"] for r in await conn.fetch(
+                f"select state from {view} where {key} = any($1::text[]) order by {key}", ids)]
+                for p, (view, key) in _VIEWS.items()}
             return StatesAsOf(states["R-"], states["A-"], states["L-"], digest)
         out: dict[str, list[dict[str, Any]]] = {p: [] for p in _FOLDS}
         current: str | None = None
         batch: list[tuple[str, dict[str, Any]]] = []
         cursor = conn.cursor(
-            """select stream_id, type, data from events
-               where recorded_at <= $1 and left(stream_id, 2) = any($2::text[])
+            """select stream_id, type, data from events where recorded_at <= $1 and stream_id = any($2::text[])
                order by stream_id, version""",
-            as_of, list(_FOLDS), prefetch=5000,
+            as_of, ids, prefetch=5000,
         )
         async for r in cursor:
             if r["stream_id"] != current:

@@ -17,7 +17,7 @@ async def build(conn: asyncpg.Connection, profile: Profile, fiscal_year: int,
                 as_of: datetime | None) -> tuple[dict[str, Any], str]:
     """The report for ``fiscal_year`` as it stood at ``as_of`` (None: now) and the hash of its inputs."""
     cut = as_of or await conn.fetchval("select coalesce(max(recorded_at), now()) from events")
-    states = await reports.states_as_of(conn, as_of)
+    states = await reports.states_as_of(conn, as_of, fiscal_year=fiscal_year)
     party_ids = sorted({s.get("requester_party_id") for s in states.requests if s.get("requester_party_id")})
     inputs = ReportInputs(
         fiscal_year=fiscal_year,
