@@ -38,11 +38,8 @@ def report_outcome(decision: dict[str, Any]) -> str:
 
 def decisions_of(state: dict[str, Any]) -> list[CountedDecision]:
     """Every approved decision of the request, earlier ones (before a reopening) included."""
-    raw: list[dict[str, Any]] = []
-    for earlier in state.get("previous_decisions") or []:
-        raw += _parts(earlier)
-    if state.get("decision"):
-        raw += _parts(state["decision"])
+    current = state.get("decisions") or ([state["decision"]] if state.get("decision") else [])
+    raw = [*(state.get("previous_decisions") or []), *current]
     out = []
     for i, d in enumerate(raw, start=1):
         if not d.get("decided_on"):
@@ -51,11 +48,3 @@ def decisions_of(state: dict[str, Any]) -> list[CountedDecision]:
         out.append(CountedDecision(decision_id=d.get("decision_id") or f"{state.get('case_id', '')}-D{i}",
                                    outcome=report_outcome(d), decided_on=d["decided_on"], clauses=clauses))
     return out
-
-
-def _parts(decision: dict[str, Any]) -> list[dict[str, Any]]:
-    """A decision of several parts lists them under ``parts``; each part is a decision of its own."""
-    parts = decision.get("parts")
-    if not parts:
-        return [decision]
-    return [{**decision, **p} for p in parts]
