@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -13,10 +14,29 @@ from pydantic_core import PydanticCustomError
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Bidirectional embeddings, overrides and isolates (Unicode TR9): they can make a text display in an order
+# other than the one stored (a name or subject that reads differently on screen, in a notice, in a CSV).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Fillers that render as blanks but are neither whitespace nor format characters.
+_BLANK_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _invisible(ch: str) -> bool:
+    """Whitespace, a format character (Cf: zero-width space and joiners, BOM, soft hyphen…) or a filler."""
+    return ch.isspace() or unicodedata.category(ch) == "Cf" or ch in _BLANK_FILLERS
+
+
 def _control_free(value: Any, where: str = "") -> None:
     if isinstance(value, str):
         if _CONTROL.search(value):
             raise PydanticCustomError("control_character", "{where} contains a control character (e.g. NUL)",
+                                      {"where": where or "a text"})
+        if _BIDI.search(value):
+            raise PydanticCustomError("bidi_control", "{where} contains a bidirectional override or isolate "
+                                      "character (U+202A–U+202E, U+2066–U+2069)", {"where": where or "a text"})
+        if value and all(_invisible(ch) for ch in value) and not value.isspace():
+            # Plain blanks are stripped and then meet min_length; a zero-width space would pass as a name.
+            raise PydanticCustomError("invisible_text", "{where} is made only of invisible characters",
                                       {"where": where or "a text"})
     elif isinstance(value, dict):
         for k, v in value.items():
@@ -28,7 +48,8 @@ def _control_free(value: Any, where: str = "") -> None:
 
 
 class Body(BaseModel):
-    """Every request body: unknown fields refused (mass assignment), no control characters anywhere."""
+    """Every request body: unknown fields refused (mass assignment); in every text, no control character, no
+    bidirectional override, and never only invisible characters."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -236,16 +236,23 @@ def _ncnd_reported(case: RequestCase, d: dict[str, Any]) -> None:
     case.ncnd_reported_on = d["reported_on"]
 
 
+def _close(case: RequestCase, reason: str) -> None:
+    """A closed case owes no decision any more, so it is no longer overdue (the 不作為 it was in, if
+    any, stays on its timeline as the DecisionOverdue event)."""
+    case.status, case.closed_reason = t.CLOSED, reason
+    case.overdue = False
+
+
 @_on("RequestWithdrawn")
 def _withdrawn(case: RequestCase, d: dict[str, Any]) -> None:
-    case.status, case.closed_reason = t.CLOSED, "withdrawn"
+    _close(case, "withdrawn")
 
 
 @_on("RequestTransferred")
 def _transferred(case: RequestCase, d: dict[str, Any]) -> None:
-    case.status, case.closed_reason = t.CLOSED, "transferred"
+    _close(case, "transferred")
 
 
 @_on("CaseClosed")
 def _closed(case: RequestCase, d: dict[str, Any]) -> None:
-    case.status, case.closed_reason = t.CLOSED, d["reason"]
+    _close(case, d["reason"])

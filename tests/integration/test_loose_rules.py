@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from domain.clock import today
+from store.db import connect
+from store.rebuild import rebuild
 from tests.integration.conftest import Api
 from tests.integration.test_request_paths import DRAFTS
 
@@ -29,4 +32,50 @@ async def test_an_appeal_filed_before_the_decision_is_refused_naming_the_dates(a
     assert same_day.status_code == 201, same_day.text
 
 
-_ = DRAFTS
+
+REQUEST = {"kind": "public_records", "subject": "契約書", "department": "toshi",
+           "requester": {"name": "山田 太郎", "address": "小金井市本町6-6-3"}}
+
+
+async def test_invisible_or_bidi_override_text_is_refused(api: Api) -> None:
+    def with_name(name: str) -> dict:
+        return REQUEST | {"requester": REQUEST["requester"] | {"name": name}}
+
+    refused = [
+        with_name("\u200b\u200b"),                          # zero-width spaces only
+        with_name("\u3000\u200b \ufeff"),                  # ideographic space, ZWSP, blank, BOM
+        with_name("\u3164"),                                # Hangul filler: renders blank
+        REQUEST | {"subject": "\u200b"},
+        REQUEST | {"subject": "契約書\u202egpj.exe"},         # right-to-left override
+        REQUEST | {"subject": "\u2066契約書\u2069"},          # isolates
+        with_name("山田\u202d太郎"),
+    ]
+    for body in refused:
+        r = await api.http.post("/api/v1/requests", json=body, headers=api.as_("madoguchi"))
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["error"]["code"]
+    ok = await api.http.post("/api/v1/requests", json=with_name("山田\u200d太郎"), headers=api.as_("madoguchi"))
+    assert ok.status_code == 201, ok.text  # a joiner inside visible text is not refused
+    r = await api.act(ok.json()["id"], "withdraw", {"reason": "取下げ\u202e"}, "madoguchi")
+    assert r.status_code == 422, r.text  # every body, every text field
+
+
+async def test_a_closed_case_is_not_overdue_nor_listed_as_overdue(api: Api) -> None:
+    case = await api.register(received_on=days_ago(40))  # past decision_due: the overdue timer fires at once
+    for _ in range(200):
+        if "DecisionOverdue" in [e["type"] for e in await api.events(case["id"])]:
+            break
+        await asyncio.sleep(0.05)
+    listed = await api.http.get("/api/v1/requests", params={"overdue": "true", "limit": 200},
+                                headers=api.as_("johokokai"))
+    assert case["id"] in [i["id"] for i in listed.json()["items"]]
+    r = await api.act(case["id"], "withdraw", {"reason": "不要になった"}, "madoguchi")
+    assert r.status_code == 200 and r.json()["status"] == "closed" and r.json()["overdue"] is False
+    listed = await api.http.get("/api/v1/requests", params={"overdue": "true", "limit": 200},
+                                headers=api.as_("johokokai"))
+    assert case["id"] not in [i["id"] for i in listed.json()["items"]]
+    conn = await connect(api.settings.database_url)
+    try:
+        assert await rebuild(conn, check=True) == []
+    finally:
+        await conn.close()
