@@ -55,7 +55,7 @@ def build(
         if notice_type == "large_volume_extension":
             data["extension"]["final_due"] = event["remainder_due"]
     elif notice_type == "transfer":
-        data["transfer"] = {"to": event["to_body"], "on": event["transferred_on"], "reason": event["reason"] or "移送"}
+        data["transfer"] = {"to": event.get("to_body_name") or event["to_body"], "on": event["transferred_on"], "reason": event["reason"] or "移送"}
     elif notice_type == "third_party_opinion_request":
         data["third_party"] = {"information": case["subject"], "respond_by": event["respond_by"]}
     elif notice_type == "third_party_disclosure_notice":

@@ -221,7 +221,13 @@ class WithdrawIn(Body):
 
 
 class TransferIn(Body):
-    to_body: str = Field(min_length=1, max_length=200)
+    """移送先: ``to_body``, an implementing body code of the profile other than the case's own (``GET
+    /api/v1/profile`` lists them), or ``to_body_other``, the full name of another public body (another
+    municipality's body, the prefecture, a national agency). Exactly one of the two."""
+
+    to_body: str | None = Field(default=None, min_length=1, max_length=40,
+                                examples=["board_of_education"])
+    to_body_other: str | None = Field(default=None, min_length=1, max_length=200, examples=["国分寺市長"])
     transferred_on: IsoDate | None = None
     reason: str = Text
 

@@ -19,7 +19,9 @@ from domain import clock
 from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.requests import commands as c
+from domain.errors import Refusal
 from domain.requests.registration import RegisterRequest
+from domain.requests.transfer import transfer_target
 from domain.requests.transitions import CLOSED, TRANSITIONS
 from kaiji.security import sealed
 from store import cases, events, registry
@@ -173,6 +175,12 @@ async def perform(action: str, case_id: str, body: Body, principal: Principal, s
             # Names and addresses in a correction never enter the event store or the timeline in plaintext.
             extra["corrections"] = sealed.seal(st.secrets.cipher, body.corrections, case_id=case_id,
                                                notice_id=body.notice_id)
+        if action == "transfer":
+            try:
+                target = transfer_target(st.profile, row["department"], body.to_body, body.to_body_other)
+            except Refusal as exc:
+                raise ApiError(422, exc.message) from None
+            extra.update(to_body=target.code or "", to_body_name=target.name)
         if action == "consult-third-party":
             p = body.party
             new_party = await st.vault.add(conn, party_role="third_party", party_type=p.type, name=p.name,

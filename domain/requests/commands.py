@@ -125,9 +125,14 @@ class Withdraw(Command):
 
 @dataclass(frozen=True)
 class Transfer(Command):
+    """移送. ``to_body`` is the receiving implementing body's profile code ("" for a body outside the
+    profile); ``to_body_name`` its name (domain/requests/transfer.py). Histories recorded before
+    ``to_body_name`` existed carry the receiving body's name in ``to_body``."""
+
     to_body: str = ""
     transferred_on: str | None = None
     reason: str = ""
+    to_body_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -465,15 +465,21 @@ def _withdraw(case: RequestCase, cmd: c.Withdraw, now: datetime) -> list[EventDr
 @_decides(c.Transfer)
 def _transfer(case: RequestCase, cmd: c.Transfer, now: datetime) -> list[EventDraft]:
     today = jst_date(now)
-    _required(cmd.to_body, "to_body")
+    # The receiving body was resolved against the profile by domain.requests.transfer.transfer_target.
+    _required(cmd.to_body_name or cmd.to_body, "to_body")
+    resolved = bool(cmd.to_body_name)  # False: a command from before the profile check, to_body is a name
     on = _date(cmd.transferred_on, "transferred_on", today)
     _not_future(on, "transferred_on", today)
+    if on < _d(case.received_on):
+        raise invalid("移送日は受付日より前にできません。 / transferred_on cannot be before received_on.")
     return [
         draft(
             "RequestTransferred",
             cmd.actor,
             now,
-            to_body=cmd.to_body,
+            to_body=(cmd.to_body or None) if resolved else cmd.to_body,
+            to_body_name=cmd.to_body_name if resolved else cmd.to_body,
+            to_body_other=resolved and not cmd.to_body,
             transferred_on=on.isoformat(),
             reason=cmd.reason,
         )

@@ -79,3 +79,39 @@ async def test_a_closed_case_is_not_overdue_nor_listed_as_overdue(api: Api) -> N
         assert await rebuild(conn, check=True) == []
     finally:
         await conn.close()
+
+
+async def test_transfer_goes_to_a_profile_body_or_a_named_other_public_body(api: Api) -> None:
+    case = await api.register()  # toshi: a department of the mayor (小金井市長)
+    refused = [
+        {"to_body": "mayor"},                                    # the body that holds the case
+        {"to_body": "kokubunji"},                                # not a code of the profile
+        {"to_body": "board_of_education", "to_body_other": "国分寺市長"},  # both
+        {},                                                      # neither
+        {"to_body_other": "kokubunji_mayor"},                    # a code where a name belongs
+        {"to_body_other": "小金井市教育委員会"},                   # one of the profile's own: use its code
+    ]
+    for body in refused:
+        r = await api.act(case["id"], "transfer", body | {"reason": "所管外"}, "madoguchi")
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["error"]["message"]
+    assert [e["type"] for e in await api.events(case["id"])] == ["RequestReceived"]
+    r = await api.act(case["id"], "transfer", {"to_body": "board_of_education", "reason": "教育委員会の所管"},
+                      "madoguchi")
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "closed" and r.json()["closed_reason"] == "transferred"
+    event = (await api.events(case["id"]))[-1]
+    assert event["type"] == "RequestTransferred"
+    assert event["data"].items() >= {"to_body": "board_of_education", "to_body_name": "小金井市教育委員会",
+                                     "to_body_other": False}.items()
+    notice = next(n for n in r.json()["notices"] if n["type"] == "transfer")
+    html = await api.http.get(notice["html"], headers=api.as_("madoguchi"))
+    assert "小金井市教育委員会" in html.text
+
+    other = await api.register()
+    r = await api.act(other["id"], "transfer", {"to_body_other": "国分寺市長", "reason": "国分寺市の文書"},
+                      "madoguchi")
+    assert r.status_code == 200, r.text
+    event = (await api.events(other["id"]))[-1]
+    assert event["data"]["to_body"] is None and event["data"]["to_body_name"] == "国分寺市長"
+    assert event["data"]["to_body_other"] is True
