@@ -8,6 +8,7 @@ import asyncpg
 
 from api.auth import Principal
 from api.authz import CONTACT_FIELDS, party_fields, sees_contact
+from domain.profile import Profile
 from domain.requests.transitions import allowed_actions
 from store.parties import Party
 
@@ -16,7 +17,8 @@ def _iso(v: Any) -> Any:
     return v.isoformat() if hasattr(v, "isoformat") else v
 
 
-def summary(row: asyncpg.Record) -> dict[str, Any]:
+def summary(row: asyncpg.Record, profile: Profile) -> dict[str, Any]:
+    category = profile.requester_category(row["requester_category"]) if row["requester_category"] else None
     return {
         "id": row["case_id"],
         "kind": row["kind"],
@@ -31,6 +33,8 @@ def summary(row: asyncpg.Record) -> dict[str, Any]:
         "work_due": _iso(row["work_due"]),
         "outcome": row["outcome"],
         "appeal_window_ends": _iso(row["appeal_window_ends"]),
+        "requester_category": row["requester_category"],
+        "requester_category_label": category.label if category else None,
     }
 
 
@@ -46,11 +50,11 @@ def party_view(party: Party | None, principal: Principal) -> dict[str, Any] | No
 
 
 def detail(
-    row: asyncpg.Record, principal: Principal, *, requester: Party | None, third_parties: dict[str, Party],
-    deadlines: list[asyncpg.Record], notices: list[asyncpg.Record],
+    row: asyncpg.Record, principal: Principal, profile: Profile, *, requester: Party | None,
+    third_parties: dict[str, Party], deadlines: list[asyncpg.Record], notices: list[asyncpg.Record],
 ) -> dict[str, Any]:
     state = row["state"]
-    out = summary(row)
+    out = summary(row, profile)
     decision = state.get("decision")
     out.update(
         {

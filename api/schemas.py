@@ -113,6 +113,9 @@ class RequestIn(Body):
     subject: str = Field(min_length=1, max_length=2000)
     department: str = Field(min_length=1, max_length=40)
     preferred_method: Literal["viewing", "copy", "electronic"] = "viewing"
+    # 請求者の区分: a code of the profile's requester_categories (GET /api/v1/profile); default: the one
+    # suggested from the address and the requester type.
+    requester_category: str | None = Field(default=None, min_length=1, max_length=40)
 
     model_config = ConfigDict(
         extra="forbid",
@@ -127,6 +130,7 @@ class RequestIn(Body):
                     "subject": "令和6年度 道路補修工事の契約書一式",
                     "department": "toshi",
                     "preferred_method": "copy",
+                    "requester_category": "resident",
                 }
             ]
         },

@@ -37,6 +37,7 @@ def _received(case: RequestCase, d: dict[str, Any]) -> None:
     case.subject = d.get("subject", "")
     case.requester_party_id = d.get("requester_party_id", "")
     case.preferred_method = d.get("preferred_method", "viewing")
+    case.requester_category = d.get("requester_category")  # None: registered before categories existed
     case.rules = d["rules"]
     case.status = t.UNDER_REVIEW
     _set_due(case, d)

@@ -49,6 +49,7 @@ class RequestCase:
     subject: str = ""
     requester_party_id: str = ""
     preferred_method: str = "viewing"
+    requester_category: str | None = None  # 請求者の区分 (profile code)
     rules: dict[str, Any] = field(default_factory=dict)
     version: int = 0
     # deadlines
