@@ -213,10 +213,19 @@ class RecordNoticeDeliveryIn(Body):
 
 
 class RecordDisclosureIn(Body):
+    """公開の実施 and its cost (費用負担, domain/fees.py): ``pages`` copied (of which ``colour_pages`` in colour),
+    ``media`` written for an electronic disclosure, ``postage_yen`` paid for mailing. ``fee_yen`` is the amount
+    charged: by default the amount computed from the profile's fee table; a lower one needs ``reduction_reason``
+    (減免理由), a higher one is refused."""
+
     executed_on: IsoDate | None = None
     method: Literal["viewing", "copy", "electronic"]
     pages: int = Field(default=0, ge=0, le=1_000_000)
-    fee_yen: int = Field(default=0, ge=0, le=100_000_000)
+    colour_pages: int = Field(default=0, ge=0, le=1_000_000)
+    media: int = Field(default=0, ge=0, le=1_000)
+    postage_yen: int = Field(default=0, ge=0, le=1_000_000)
+    fee_yen: int | None = Field(default=None, ge=0, le=100_000_000)
+    reduction_reason: str = Text
 
 
 class WithdrawIn(Body):

@@ -35,6 +35,7 @@ NonNegativeInt = Annotated[int, Field(ge=0)]
 
 if TYPE_CHECKING:
     from domain.appeals.commands import AppealRules
+    from domain.fees import FeeTable
 
 
 class ProfileError(Exception):
@@ -108,10 +109,21 @@ class RequesterCategory(_Model):
 
 
 class Fees(_Model):
+    """費用負担: rates of copies and media (postage is charged at the amount paid; domain/fees.py)."""
+
     request_fee_yen: NonNegativeInt
     copy_mono_yen_per_page: NonNegativeInt
     copy_colour_yen_per_page: NonNegativeInt
+    electronic_media_yen: NonNegativeInt = 0  # per medium written (CD-R, DVD-R…)
+    basis: Text = "情報公開条例（費用負担）"
     confirm: bool = False
+
+    def table(self) -> "FeeTable":
+        from domain.fees import FeeTable
+
+        return FeeTable(copy_mono_yen_per_page=self.copy_mono_yen_per_page,
+                        copy_colour_yen_per_page=self.copy_colour_yen_per_page,
+                        electronic_media_yen=self.electronic_media_yen, basis=self.basis)
 
 
 class CouncilMember(_Model):

@@ -184,6 +184,8 @@ async def perform(action: str, case_id: str, body: Body, principal: Principal, s
             # Names and addresses in a correction never enter the event store or the timeline in plaintext.
             extra["corrections"] = sealed.seal(st.secrets.cipher, body.corrections, case_id=case_id,
                                                notice_id=body.notice_id)
+        if action == "record-disclosure":  # the fee table in force on the day of the disclosure
+            extra["fee_table"] = st.profile.fees.table()
         if action == "transfer":
             try:
                 target = transfer_target(st.profile, row["department"], body.to_body, body.to_body_other)

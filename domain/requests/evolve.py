@@ -161,6 +161,10 @@ def _hold_ended(case: RequestCase, d: dict[str, Any]) -> None:
 def _disclosed(case: RequestCase, d: dict[str, Any]) -> None:
     case.disclosed_on = d["executed_on"]
     case.status = t.DISCLOSED
+    if "fee_computed_yen" in d:
+        case.disclosure_fee = {k: d.get(k) for k in (
+            "method", "pages", "colour_pages", "media", "postage_yen", "fee_computed_yen", "fee_yen",
+            "reduction_reason", "fee_lines", "fee_basis")}
 
 
 @_on("DisclosureUncollected")
@@ -228,6 +232,7 @@ def _reopened(case: RequestCase, d: dict[str, Any]) -> None:
     case.closed_reason = None
     case.appeal_window_closed = False
     case.disclosed_on = None
+    case.disclosure_fee = None
     case.uncollected = False
     _set_due(case, d)
 

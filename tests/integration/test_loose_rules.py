@@ -115,3 +115,50 @@ async def test_transfer_goes_to_a_profile_body_or_a_named_other_public_body(api:
     event = (await api.events(other["id"]))[-1]
     assert event["data"]["to_body"] is None and event["data"]["to_body_name"] == "国分寺市長"
     assert event["data"]["to_body_other"] is True
+
+
+async def decided_full(api: Api) -> str:
+    case = await api.register()
+    body = DRAFTS["full"] | {"disclosure_on": days_ago(0)}
+    assert (await api.act(case["id"], "draft-decision", body, "shinsa")).status_code == 200
+    assert (await api.act(case["id"], "approve-decision", {}, "kacho")).status_code == 200
+    return case["id"]
+
+
+async def test_the_disclosure_fee_is_computed_from_the_profile_and_a_reduction_needs_a_reason(api: Api) -> None:
+    cid = await decided_full(api)
+    refused = [
+        {"method": "copy", "pages": 20, "fee_yen": 999},                   # the profile says 10 yen a page
+        {"method": "copy", "pages": 20, "fee_yen": 100},                   # less, without a reason (減免)
+        {"method": "copy", "pages": 2, "colour_pages": 3},                 # more colour pages than pages
+        {"method": "copy", "pages": 2, "media": 1},                        # media for a paper copy
+    ]
+    for body in refused:
+        r = await api.act(cid, "record-disclosure", body, "madoguchi")
+        assert r.status_code == 422, (body, r.text)
+    assert "200" in (await api.act(cid, "record-disclosure", refused[0], "madoguchi")).json()["error"]["message"]
+    r = await api.act(cid, "record-disclosure", {"method": "copy", "pages": 20, "colour_pages": 5, "postage_yen": 140},
+                      "madoguchi")
+    assert r.status_code == 200, r.text
+    fee = r.json()["disclosure_fee"]
+    assert fee["fee_computed_yen"] == fee["fee_yen"] == 15 * 10 + 5 * 20 + 140
+    event = (await api.events(cid))[-1]
+    assert event["type"] == "Disclosed" and event["label"] == "公開の実施"
+    assert event["data"].items() >= {"pages": 20, "colour_pages": 5, "media": 0, "postage_yen": 140,
+                                     "fee_computed_yen": 390, "fee_yen": 390, "reduction_reason": ""}.items()
+    assert "写し（カラー） 5×20円" in event["summary"] and "390円" in event["summary"]
+
+    reduced = await decided_full(api)
+    r = await api.act(reduced, "record-disclosure", {"method": "electronic", "media": 2, "fee_yen": 0,
+                                                     "reduction_reason": "生活保護受給者のため免除"}, "madoguchi")
+    assert r.status_code == 200, r.text
+    assert r.json()["disclosure_fee"]["fee_computed_yen"] == 200 and r.json()["disclosure_fee"]["fee_yen"] == 0
+    event = (await api.events(reduced))[-1]
+    assert event["data"]["reduction_reason"] == "生活保護受給者のため免除"
+    assert "減免" in event["summary"] and "生活保護受給者のため免除" in event["summary"]
+
+
+async def test_old_disclosure_bodies_stay_valid(api: Api) -> None:
+    cid = await decided_full(api)
+    r = await api.act(cid, "record-disclosure", {"method": "copy", "pages": 12, "fee_yen": 120}, "madoguchi")
+    assert r.status_code == 200 and r.json()["disclosure_fee"]["fee_yen"] == 120
