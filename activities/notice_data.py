@@ -24,6 +24,15 @@ def challenge(profile: Profile) -> dict[str, Any]:
             "suit_representative": _mayor_title(profile)}
 
 
+def fee_note(profile: Profile) -> str:
+    """The decision notice's statement of the cost (費用負担), from the profile's fee table."""
+    f = profile.fees
+    note = f"閲覧は無料。写しの交付は1枚{f.copy_mono_yen_per_page}円（単色）、{f.copy_colour_yen_per_page}円（カラー）"
+    if f.electronic_media_yen:
+        note += f"、電磁的記録の交付は媒体1枚{f.electronic_media_yen}円"
+    return note + "。郵送を希望される場合は郵送料をご負担いただきます。"
+
+
 def _mayor_title(profile: Profile) -> str:
     return f"{profile.municipality}長"
 
@@ -55,7 +64,7 @@ def build(
         if notice_type == "large_volume_extension":
             data["extension"]["final_due"] = event["remainder_due"]
     elif notice_type == "transfer":
-        data["transfer"] = {"to": event["to_body"], "on": event["transferred_on"], "reason": event["reason"] or "移送"}
+        data["transfer"] = {"to": event.get("to_body_name") or event["to_body"], "on": event["transferred_on"], "reason": event["reason"] or "移送"}
     elif notice_type == "third_party_opinion_request":
         data["third_party"] = {"information": case["subject"], "respond_by": event["respond_by"]}
     elif notice_type == "third_party_disclosure_notice":
@@ -80,10 +89,9 @@ def _decision(notice_type: str, case: dict[str, Any], decision: dict[str, Any], 
     if exemptions:
         out["exemptions"] = exemptions
     if decision["outcome"] in ("full", "partial"):
-        fee = profile.fees.copy_mono_yen_per_page
         out["disclosure"] = {"on": decision["disclosure_on"], "time": VIEWING_TIME, "place": VIEWING_PLACE,
                              "method": _METHOD.get(case.get("preferred_method", ""), "viewing"),
-                             "fee_note": f"写しの交付は1枚{fee}円（単色）"}
+                             "fee_note": fee_note(profile)}
     if decision["outcome"] == "neither_confirm_nor_deny" and not out["reason_text"]:
         # 存否応答拒否: the reason is that answering would itself reveal the exempt information.
         out["reason_text"] = "本件請求に係る公文書の存否を答えるだけで、" + "、".join(

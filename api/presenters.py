@@ -8,6 +8,8 @@ import asyncpg
 
 from api.auth import Principal
 from api.authz import CONTACT_FIELDS, party_fields, sees_contact
+from domain import fees
+from domain.profile import Profile
 from domain.requests.transitions import allowed_actions
 from store.parties import Party
 
@@ -16,7 +18,8 @@ def _iso(v: Any) -> Any:
     return v.isoformat() if hasattr(v, "isoformat") else v
 
 
-def summary(row: asyncpg.Record) -> dict[str, Any]:
+def summary(row: asyncpg.Record, profile: Profile) -> dict[str, Any]:
+    category = profile.requester_category(row["requester_category"]) if row["requester_category"] else None
     return {
         "id": row["case_id"],
         "kind": row["kind"],
@@ -31,6 +34,8 @@ def summary(row: asyncpg.Record) -> dict[str, Any]:
         "work_due": _iso(row["work_due"]),
         "outcome": row["outcome"],
         "appeal_window_ends": _iso(row["appeal_window_ends"]),
+        "requester_category": row["requester_category"],
+        "requester_category_label": category.label if category else None,
     }
 
 
@@ -46,11 +51,11 @@ def party_view(party: Party | None, principal: Principal) -> dict[str, Any] | No
 
 
 def detail(
-    row: asyncpg.Record, principal: Principal, *, requester: Party | None, third_parties: dict[str, Party],
-    deadlines: list[asyncpg.Record], notices: list[asyncpg.Record],
+    row: asyncpg.Record, principal: Principal, profile: Profile, *, requester: Party | None,
+    third_parties: dict[str, Party], deadlines: list[asyncpg.Record], notices: list[asyncpg.Record],
 ) -> dict[str, Any]:
     state = row["state"]
-    out = summary(row)
+    out = summary(row, profile)
     decision = state.get("decision")
     out.update(
         {
@@ -72,6 +77,7 @@ def detail(
             "decision": decision,
             "earliest_disclosure_on": _iso(row["earliest_disclosure_on"]),
             "disclosed_on": _iso(row["disclosed_on"]),
+            "disclosure_fee": state.get("disclosure_fee"),
             "notice_delivered_on": state.get("notice_delivered_on"),
             "requester": party_view(requester, principal),
             "deadlines": {d["deadline"]: _iso(d["due_on"]) for d in deadlines},
@@ -98,12 +104,39 @@ def notice_meta(n: asyncpg.Record) -> dict[str, Any]:
     }
 
 
+# What a clerk reads on the timeline for each request event type.
+EVENT_LABELS = {
+    "RequestReceived": "受付", "ReviewerAssigned": "担当の割当て", "CorrectionRequested": "補正依頼",
+    "CorrectionReceived": "補正の受付", "CorrectionResponseLapsed": "補正期限の経過", "DeadlineExtended": "期限延長",
+    "ThirdPartyConsulted": "第三者への意見照会", "ThirdPartyOpinionRecorded": "意見書の受付",
+    "ThirdPartyResponseLapsed": "意見書の提出期限の経過", "DecisionDrafted": "決定案の起案",
+    "DraftReturned": "決定案の差戻し", "DecisionApproved": "決定（決裁）", "NoticeDelivered": "決定通知の到達",
+    "ThirdPartyHoldEnded": "第三者の争訟期間の経過", "Disclosed": "公開の実施", "DisclosureUncollected": "未受領",
+    "ReminderSent": "期限前の通知", "DecisionOverdue": "決定期限の経過", "AppealWindowClosed": "審査請求期間の経過",
+    "AppealLinked": "審査請求", "SuitLinked": "取消訴訟", "ChallengeConcluded": "争訟の終結",
+    "RequestReopened": "裁決・判決による再開", "NcndReported": "存否応答拒否の審査会への報告",
+    "RequestWithdrawn": "取下げ", "RequestTransferred": "移送", "CaseClosed": "終結",
+    "NoticeReissued": "通知書の訂正", "NoticeFailed": "通知書の作成失敗",
+}
+
+
+def _event_summary(type_: str, data: dict[str, Any]) -> str | None:
+    if type_ == "Disclosed":
+        return fees.describe(data)
+    if type_ == "RequestTransferred":
+        return f"移送先: {data.get('to_body_name') or data.get('to_body')}"
+    if type_ == "DeadlineExtended" and data.get("large_volume"):
+        return "特例延長"
+    return None
+
+
 def event_view(e: Any, principal: Principal) -> dict[str, Any]:
     """A timeline entry. Events carry party ids, not contact data; should one ever hold a contact field,
     a role that may not see contact data does not get it (defence in depth)."""
     data = e.data if sees_contact(principal) else _without_contact(e.data)
     return {"version": e.version, "type": e.type, "occurred_at": e.occurred_at.isoformat(),
-            "actor": e.actor, "role": e.role, "data": data}
+            "actor": e.actor, "role": e.role, "data": data,
+            "label": EVENT_LABELS.get(e.type), "summary": _event_summary(e.type, e.data)}
 
 
 def _without_contact(value: Any) -> Any:

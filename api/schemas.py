@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -13,10 +14,29 @@ from pydantic_core import PydanticCustomError
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Bidirectional embeddings, overrides and isolates (Unicode TR9): they can make a text display in an order
+# other than the one stored (a name or subject that reads differently on screen, in a notice, in a CSV).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Fillers that render as blanks but are neither whitespace nor format characters.
+_BLANK_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _invisible(ch: str) -> bool:
+    """Whitespace, a format character (Cf: zero-width space and joiners, BOM, soft hyphen…) or a filler."""
+    return ch.isspace() or unicodedata.category(ch) == "Cf" or ch in _BLANK_FILLERS
+
+
 def _control_free(value: Any, where: str = "") -> None:
     if isinstance(value, str):
         if _CONTROL.search(value):
             raise PydanticCustomError("control_character", "{where} contains a control character (e.g. NUL)",
+                                      {"where": where or "a text"})
+        if _BIDI.search(value):
+            raise PydanticCustomError("bidi_control", "{where} contains a bidirectional override or isolate "
+                                      "character (U+202A–U+202E, U+2066–U+2069)", {"where": where or "a text"})
+        if value and all(_invisible(ch) for ch in value) and not value.isspace():
+            # Plain blanks are stripped and then meet min_length; a zero-width space would pass as a name.
+            raise PydanticCustomError("invisible_text", "{where} is made only of invisible characters",
                                       {"where": where or "a text"})
     elif isinstance(value, dict):
         for k, v in value.items():
@@ -28,7 +48,8 @@ def _control_free(value: Any, where: str = "") -> None:
 
 
 class Body(BaseModel):
-    """Every request body: unknown fields refused (mass assignment), no control characters anywhere."""
+    """Every request body: unknown fields refused (mass assignment); in every text, no control character, no
+    bidirectional override, and never only invisible characters."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -92,6 +113,9 @@ class RequestIn(Body):
     subject: str = Field(min_length=1, max_length=2000)
     department: str = Field(min_length=1, max_length=40)
     preferred_method: Literal["viewing", "copy", "electronic"] = "viewing"
+    # 請求者の区分: a code of the profile's requester_categories (GET /api/v1/profile); default: the one
+    # suggested from the address and the requester type.
+    requester_category: str | None = Field(default=None, min_length=1, max_length=40)
 
     model_config = ConfigDict(
         extra="forbid",
@@ -106,6 +130,7 @@ class RequestIn(Body):
                     "subject": "令和6年度 道路補修工事の契約書一式",
                     "department": "toshi",
                     "preferred_method": "copy",
+                    "requester_category": "resident",
                 }
             ]
         },
@@ -188,10 +213,19 @@ class RecordNoticeDeliveryIn(Body):
 
 
 class RecordDisclosureIn(Body):
+    """公開の実施 and its cost (費用負担, domain/fees.py): ``pages`` copied (of which ``colour_pages`` in colour),
+    ``media`` written for an electronic disclosure, ``postage_yen`` paid for mailing. ``fee_yen`` is the amount
+    charged: by default the amount computed from the profile's fee table; a lower one needs ``reduction_reason``
+    (減免理由), a higher one is refused."""
+
     executed_on: IsoDate | None = None
     method: Literal["viewing", "copy", "electronic"]
     pages: int = Field(default=0, ge=0, le=1_000_000)
-    fee_yen: int = Field(default=0, ge=0, le=100_000_000)
+    colour_pages: int = Field(default=0, ge=0, le=1_000_000)
+    media: int = Field(default=0, ge=0, le=1_000)
+    postage_yen: int = Field(default=0, ge=0, le=1_000_000)
+    fee_yen: int | None = Field(default=None, ge=0, le=100_000_000)
+    reduction_reason: str = Text
 
 
 class WithdrawIn(Body):
@@ -200,7 +234,13 @@ class WithdrawIn(Body):
 
 
 class TransferIn(Body):
-    to_body: str = Field(min_length=1, max_length=200)
+    """移送先: ``to_body``, an implementing body code of the profile other than the case's own (``GET
+    /api/v1/profile`` lists them), or ``to_body_other``, the full name of another public body (another
+    municipality's body, the prefecture, a national agency). Exactly one of the two."""
+
+    to_body: str | None = Field(default=None, min_length=1, max_length=40,
+                                examples=["board_of_education"])
+    to_body_other: str | None = Field(default=None, min_length=1, max_length=200, examples=["国分寺市長"])
     transferred_on: IsoDate | None = None
     reason: str = Text
 

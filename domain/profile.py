@@ -5,7 +5,7 @@ Unverified values (not checked against the municipality's own ordinance) are
 recorded two ways, both reported by :meth:`Profile.confirm_items`:
 
 * ``confirm = true`` inside a table (request kind, exemption, department,
-  fees, council, implementing body);
+  fees, council, implementing body, requester category);
 * a dotted path in the top-level ``unconfirmed`` list for plain values and
   lists (``"mayor"``, ``"departments"``); each path must name a real field.
 
@@ -19,7 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -35,6 +35,7 @@ NonNegativeInt = Annotated[int, Field(ge=0)]
 
 if TYPE_CHECKING:
     from domain.appeals.commands import AppealRules
+    from domain.fees import FeeTable
 
 
 class ProfileError(Exception):
@@ -93,11 +94,36 @@ class Exemption(_Model):
     confirm: bool = False
 
 
+class RequesterCategory(_Model):
+    """請求者の区分 of the annual operation-status report (運用状況), e.g. 市内在住・在勤・在学の個人.
+
+    ``requester_type`` (individual | corporation) and ``local`` (the address lies in the municipality)
+    say which requesters the registration suggests it for; None matches either. Staff confirm or change
+    the suggestion: working or studying in the city (在勤・在学) cannot be read from an address."""
+
+    code: Code
+    label: Text
+    requester_type: Literal["individual", "corporation"] | None = None
+    local: bool | None = None
+    confirm: bool = False
+
+
 class Fees(_Model):
+    """費用負担: rates of copies and media (postage is charged at the amount paid; domain/fees.py)."""
+
     request_fee_yen: NonNegativeInt
     copy_mono_yen_per_page: NonNegativeInt
     copy_colour_yen_per_page: NonNegativeInt
+    electronic_media_yen: NonNegativeInt = 0  # per medium written (CD-R, DVD-R…)
+    basis: Text = "情報公開条例（費用負担）"
     confirm: bool = False
+
+    def table(self) -> "FeeTable":
+        from domain.fees import FeeTable
+
+        return FeeTable(copy_mono_yen_per_page=self.copy_mono_yen_per_page,
+                        copy_colour_yen_per_page=self.copy_colour_yen_per_page,
+                        electronic_media_yen=self.electronic_media_yen, basis=self.basis)
 
 
 class CouncilMember(_Model):
@@ -168,9 +194,12 @@ class Profile(_Model):
     extra_closures: tuple[date, ...] = ()
     # 運用状況: requesters with more requests than this in a fiscal year are listed (as pseudonyms).
     frequent_requester_threshold: PositiveInt = 10
+    requester_categories: tuple[RequesterCategory, ...] = ()
+    # Text that marks an address as inside the municipality (default: the municipality's name).
+    local_address_markers: tuple[Text, ...] = ()
     unconfirmed: tuple[str, ...] = ()
 
-    @field_validator("implementing_bodies", "departments", "exemptions")
+    @field_validator("implementing_bodies", "departments", "exemptions", "requester_categories")
     @classmethod
     def _unique_codes(cls, v: tuple[Any, ...]) -> tuple[Any, ...]:
         return _unique(v, "code")
@@ -219,6 +248,9 @@ class Profile(_Model):
     def department(self, code: str) -> "Department | None":
         return next((d for d in self.departments if d.code == code), None)
 
+    def requester_category(self, code: str) -> "RequesterCategory | None":
+        return next((c for c in self.requester_categories if c.code == code), None)
+
     def quorum(self) -> int:
         """Majority of the members in office (過半数)."""
         return len(self.council.members) // 2 + 1
@@ -232,6 +264,7 @@ class Profile(_Model):
         items += [f"exemptions[{e.code}]" for e in self.exemptions if e.confirm]
         items += ["fees"] if self.fees.confirm else []
         items += ["council"] if self.council.confirm else []
+        items += [f"requester_categories[{c.code}]" for c in self.requester_categories if c.confirm]
         return tuple(items)
 
     def case_rules(self, kind: str) -> "CaseRules":

@@ -31,6 +31,7 @@ async def list_cases(
     conn: asyncpg.Connection, *, status: str | None = None, department: str | None = None,
     overdue: bool | None = None, due_before: date | None = None, q: str | None = None,
     name_hash: str | None = None, limit: int = 50, cursor: str | None = None,
+    requester_category: str | None = None,
 ) -> list[asyncpg.Record]:
     """Newest first (case ids sort by fiscal year and number); ``cursor`` is the last id seen."""
     where, args = [], []
@@ -45,6 +46,8 @@ async def list_cases(
         where.append(f"department = {arg(department)}")
     if overdue is not None:
         where.append(f"overdue = {arg(overdue)}")
+    if requester_category:
+        where.append(f"requester_category = {arg(requester_category)}")
     if due_before:
         where.append(f"decision_due < {arg(due_before)} and status <> 'closed'")
     if q:

@@ -8,7 +8,7 @@ import csv
 import io
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from api.auth import Principal
@@ -18,18 +18,21 @@ from store import audit, cases
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 COLUMNS = ("case_id", "kind", "status", "department", "received_on", "decision_due", "outcome", "overdue",
-           "closed_reason", "subject")
+           "closed_reason", "requester_category", "subject")
 MAX_ROWS = 100_000
 
 
 @router.get("/requests.csv", summary="Requests as CSV (records officer; no personal data)", response_class=Response,
             responses={200: {"content": {"text/csv": {}}}})
 async def requests_csv(status: str | None = None, department: str | None = None,
+                       requester_category: str | None = Query(default=None, max_length=40),
                        principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
     async with st.pool.acquire() as conn:
-        rows = await cases.list_cases(conn, status=status, department=department, limit=MAX_ROWS)
+        rows = await cases.list_cases(conn, status=status, department=department,
+                                      requester_category=requester_category, limit=MAX_ROWS)
         await audit.append(conn, audit.AuditEntry(principal.username, principal.role, "export", None, {
-            "what": "requests.csv", "filter": {"status": status, "department": department}, "rows": len(rows)}))
+            "what": "requests.csv", "rows": len(rows),
+            "filter": {"status": status, "department": department, "requester_category": requester_category}}))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)

@@ -18,8 +18,11 @@ from api.updates import execute, start_case
 from domain import clock
 from domain.clock import jst_date
 from domain.era import fiscal_year
+from domain.errors import Refusal
 from domain.requests import commands as c
+from domain.requests.categories import requester_category
 from domain.requests.registration import RegisterRequest
+from domain.requests.transfer import transfer_target
 from domain.requests.transitions import CLOSED, TRANSITIONS
 from kaiji.security import sealed
 from store import cases, events, registry
@@ -40,7 +43,7 @@ async def load_case(st: AppState, principal: Principal, case_id: str) -> dict[st
             if party:
                 third[p["party_id"]] = party
         body = presenters.detail(
-            row, principal, requester=requester, third_parties=third,
+            row, principal, st.profile, requester=requester, third_parties=third,
             deadlines=await cases.deadlines(conn, case_id), notices=await cases.notices_of(conn, case_id),
         )
         if sees_contact(principal):
@@ -63,6 +66,11 @@ async def create_request(
 ) -> dict[str, Any]:
     if st.profile.department(body.department) is None:
         raise ApiError(422, f"department: unknown department code {body.department!r}")
+    try:
+        category = requester_category(st.profile, body.requester_category, body.requester.address,
+                                      body.requester.type)
+    except Refusal as exc:
+        raise ApiError(422, exc.message) from None
     now = clock.now()
     received_on = body.received_on or jst_date(now)
     if received_on > jst_date(now):
@@ -89,7 +97,7 @@ async def create_request(
         case_id=case_id, kind=body.kind, received_on=received_on.isoformat(), channel=body.channel,
         subject=body.subject, department=body.department, preferred_method=body.preferred_method,
         requester_party_id=party_id, requester_type=body.requester.type, actor=principal.actor,
-        rules=st.profile.case_rules(body.kind), entered_at=now,
+        rules=st.profile.case_rules(body.kind), entered_at=now, requester_category=category,
     )
     await start_case(st.temporal, st.settings.task_queue, RequestWorkflow.run, inp, case_id,
                      RequestWorkflow.registered, ActionResult, noun="Case",
@@ -106,8 +114,11 @@ async def list_requests(
     status: str | None = None, department: str | None = None, overdue: bool | None = None,
     due_before: IsoDate | None = None, q: str | None = Query(default=None, max_length=200),
     limit: int = Query(default=50, ge=1, le=200), cursor: str | None = Query(default=None, max_length=40),
+    requester_category: str | None = Query(default=None, max_length=40),
     principal: Principal = Depends(authorized), st: AppState = Depends(state),
 ) -> dict[str, Any]:
+    if requester_category is not None and st.profile.requester_category(requester_category) is None:
+        raise ApiError(422, f"requester_category: unknown requester category {requester_category!r}")
     scope = list_scope(principal)
     if scope is not None and department not in (None, scope):
         return {"items": [], "next_cursor": None}
@@ -120,8 +131,8 @@ async def list_requests(
     async with st.pool.acquire() as conn:
         rows = await cases.list_cases(conn, status=status, department=scope or department, overdue=overdue,
                                       due_before=due_before, q=q, name_hash=name_hash, limit=limit + 1,
-                                      cursor=cursor)
-    items = [presenters.summary(r) for r in rows[:limit]]
+                                      cursor=cursor, requester_category=requester_category)
+    items = [presenters.summary(r, st.profile) for r in rows[:limit]]
     return {"items": items, "next_cursor": items[-1]["id"] if len(rows) > limit else None}
 
 
@@ -173,6 +184,14 @@ async def perform(action: str, case_id: str, body: Body, principal: Principal, s
             # Names and addresses in a correction never enter the event store or the timeline in plaintext.
             extra["corrections"] = sealed.seal(st.secrets.cipher, body.corrections, case_id=case_id,
                                                notice_id=body.notice_id)
+        if action == "record-disclosure":  # the fee table in force on the day of the disclosure
+            extra["fee_table"] = st.profile.fees.table()
+        if action == "transfer":
+            try:
+                target = transfer_target(st.profile, row["department"], body.to_body, body.to_body_other)
+            except Refusal as exc:
+                raise ApiError(422, exc.message) from None
+            extra.update(to_body=target.code or "", to_body_name=target.name)
         if action == "consult-third-party":
             p = body.party
             new_party = await st.vault.add(conn, party_role="third_party", party_type=p.type, name=p.name,

@@ -171,6 +171,7 @@ async def profile(principal: Principal = Depends(authorized), st: AppState = Dep
         "departments": p.get("departments"),
         "request_kinds": p.get("request_kinds"),
         "exemptions": p.get("exemptions"),
+        "requester_categories": p.get("requester_categories"),
         "council_members": (p.get("council") or {}).get("members"),
         "unconfirmed": list(st.profile.confirm_items()),
     }

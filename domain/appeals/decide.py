@@ -69,6 +69,9 @@ def file(inp: c.FileAppeal) -> list[EventDraft]:
             raise conflict("この請求にはまだ決定がありません（不作為の審査請求として受け付けてください）。 / "
                            "The request has no decision yet: file an appeal against inaction instead.")
         decided = date.fromisoformat(inp.decided_on)
+        if filed < decided:  # 行審法2条: there is no 処分 to appeal against before it was made
+            raise invalid(f"審査請求日（{filed}）は決定の日（{decided}）より前にできません。 / "
+                          f"filed_on ({filed}) cannot be before the decision date ({decided}).")
         learned = date.fromisoformat(inp.learned_on) if inp.learned_on else decided
         try:
             due = deadlines.appeal_window_end(learned_on=learned, decided_on=decided, calendar=calendar(inp.rules))

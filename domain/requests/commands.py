@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.actors import Actor
+from domain.fees import FeeTable
 
 
 @dataclass(frozen=True)
@@ -111,10 +112,19 @@ class RecordNoticeDelivery(Command):
 
 @dataclass(frozen=True)
 class RecordDisclosure(Command):
+    """公開の実施. ``fee_yen`` is the amount charged (None: the amount computed from ``fee_table``, the
+    profile's rates the API adds). A history recorded before the fee table carries none: its
+    ``fee_yen`` is recorded as it was given."""
+
     executed_on: str | None = None
     method: str = "viewing"
     pages: int = 0
-    fee_yen: int = 0
+    fee_yen: int | None = None
+    colour_pages: int = 0
+    media: int = 0
+    postage_yen: int = 0
+    reduction_reason: str = ""
+    fee_table: FeeTable | None = None
 
 
 @dataclass(frozen=True)
@@ -125,9 +135,14 @@ class Withdraw(Command):
 
 @dataclass(frozen=True)
 class Transfer(Command):
+    """移送. ``to_body`` is the receiving implementing body's profile code ("" for a body outside the
+    profile); ``to_body_name`` its name (domain/requests/transfer.py). Histories recorded before
+    ``to_body_name`` existed carry the receiving body's name in ``to_body``."""
+
     to_body: str = ""
     transferred_on: str | None = None
     reason: str = ""
+    to_body_name: str = ""
 
 
 @dataclass(frozen=True)

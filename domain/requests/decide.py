@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from domain import deadlines
 from domain.actors import Actor
@@ -15,6 +16,7 @@ from domain.clock import jst_date
 from domain.clock import parse_date as _d
 from domain.errors import conflict, forbidden, invalid
 from domain.events import EventDraft, draft
+from domain.fees import disclosure_fee
 from domain.profile import CaseRules
 from domain.requests import commands as c
 from domain.requests import transitions as t
@@ -405,8 +407,18 @@ def _disclosure(case: RequestCase, cmd: c.RecordDisclosure, now: datetime) -> li
         )
     if cmd.method not in ("viewing", "copy", "electronic"):
         raise invalid("method は viewing, copy, electronic のいずれかです。")
-    if cmd.pages < 0 or cmd.fee_yen < 0:
-        raise invalid("pages と fee_yen は0以上です。 / pages and fee_yen cannot be negative.")
+    if cmd.fee_table is None:  # an act recorded before fees were computed (replay): as it was given
+        if cmd.pages < 0 or (cmd.fee_yen or 0) < 0:
+            raise invalid("pages と fee_yen は0以上です。 / pages and fee_yen cannot be negative.")
+        fee_data: dict[str, Any] = {"fee_yen": cmd.fee_yen or 0}
+    else:
+        fee = disclosure_fee(cmd.fee_table, method=cmd.method, pages=cmd.pages, colour_pages=cmd.colour_pages,
+                             media=cmd.media, postage_yen=cmd.postage_yen, charged_yen=cmd.fee_yen,
+                             reduction_reason=cmd.reduction_reason)
+        fee_data = {"fee_yen": fee.charged_yen, "fee_computed_yen": fee.computed_yen,
+                    "colour_pages": cmd.colour_pages, "media": cmd.media, "postage_yen": cmd.postage_yen,
+                    "reduction_reason": fee.reduction_reason, "fee_lines": fee.lines_data(),
+                    "fee_basis": cmd.fee_table.basis}
     events = [
         draft(
             "Disclosed",
@@ -415,7 +427,7 @@ def _disclosure(case: RequestCase, cmd: c.RecordDisclosure, now: datetime) -> li
             executed_on=executed.isoformat(),
             method=cmd.method,
             pages=cmd.pages,
-            fee_yen=cmd.fee_yen,
+            **fee_data,
         )
     ]
     if case.appeal_window_closed:
@@ -465,15 +477,21 @@ def _withdraw(case: RequestCase, cmd: c.Withdraw, now: datetime) -> list[EventDr
 @_decides(c.Transfer)
 def _transfer(case: RequestCase, cmd: c.Transfer, now: datetime) -> list[EventDraft]:
     today = jst_date(now)
-    _required(cmd.to_body, "to_body")
+    # The receiving body was resolved against the profile by domain.requests.transfer.transfer_target.
+    _required(cmd.to_body_name or cmd.to_body, "to_body")
+    resolved = bool(cmd.to_body_name)  # False: a command from before the profile check, to_body is a name
     on = _date(cmd.transferred_on, "transferred_on", today)
     _not_future(on, "transferred_on", today)
+    if on < _d(case.received_on):
+        raise invalid("移送日は受付日より前にできません。 / transferred_on cannot be before received_on.")
     return [
         draft(
             "RequestTransferred",
             cmd.actor,
             now,
-            to_body=cmd.to_body,
+            to_body=(cmd.to_body or None) if resolved else cmd.to_body,
+            to_body_name=cmd.to_body_name if resolved else cmd.to_body,
+            to_body_other=resolved and not cmd.to_body,
             transferred_on=on.isoformat(),
             reason=cmd.reason,
         )

@@ -37,6 +37,7 @@ def _received(case: RequestCase, d: dict[str, Any]) -> None:
     case.subject = d.get("subject", "")
     case.requester_party_id = d.get("requester_party_id", "")
     case.preferred_method = d.get("preferred_method", "viewing")
+    case.requester_category = d.get("requester_category")  # None: registered before categories existed
     case.rules = d["rules"]
     case.status = t.UNDER_REVIEW
     _set_due(case, d)
@@ -160,6 +161,10 @@ def _hold_ended(case: RequestCase, d: dict[str, Any]) -> None:
 def _disclosed(case: RequestCase, d: dict[str, Any]) -> None:
     case.disclosed_on = d["executed_on"]
     case.status = t.DISCLOSED
+    if "fee_computed_yen" in d:
+        case.disclosure_fee = {k: d.get(k) for k in (
+            "method", "pages", "colour_pages", "media", "postage_yen", "fee_computed_yen", "fee_yen",
+            "reduction_reason", "fee_lines", "fee_basis")}
 
 
 @_on("DisclosureUncollected")
@@ -227,6 +232,7 @@ def _reopened(case: RequestCase, d: dict[str, Any]) -> None:
     case.closed_reason = None
     case.appeal_window_closed = False
     case.disclosed_on = None
+    case.disclosure_fee = None
     case.uncollected = False
     _set_due(case, d)
 
@@ -236,16 +242,23 @@ def _ncnd_reported(case: RequestCase, d: dict[str, Any]) -> None:
     case.ncnd_reported_on = d["reported_on"]
 
 
+def _close(case: RequestCase, reason: str) -> None:
+    """A closed case owes no decision any more, so it is no longer overdue (the 不作為 it was in, if
+    any, stays on its timeline as the DecisionOverdue event)."""
+    case.status, case.closed_reason = t.CLOSED, reason
+    case.overdue = False
+
+
 @_on("RequestWithdrawn")
 def _withdrawn(case: RequestCase, d: dict[str, Any]) -> None:
-    case.status, case.closed_reason = t.CLOSED, "withdrawn"
+    _close(case, "withdrawn")
 
 
 @_on("RequestTransferred")
 def _transferred(case: RequestCase, d: dict[str, Any]) -> None:
-    case.status, case.closed_reason = t.CLOSED, "transferred"
+    _close(case, "transferred")
 
 
 @_on("CaseClosed")
 def _closed(case: RequestCase, d: dict[str, Any]) -> None:
-    case.status, case.closed_reason = t.CLOSED, d["reason"]
+    _close(case, d["reason"])

@@ -31,11 +31,13 @@ class RegisterRequest:
     requester_party_id: str = ""
     requester_type: str = ""
     actor: Actor | None = None
+    # 請求者の区分: a code of the profile's requester_categories (domain/requests/categories.py).
     rules: CaseRules | None = None
     entered_at: datetime | None = None
     # A new run of a case whose earlier run closed: rebuild the state from its events
     # (an appeal, suit or council report can reach a request after it became final).
     resume: bool = False
+    requester_category: str | None = None
 
 
 def due_dates(rules: CaseRules, received_on: str, excluded_days: int, extended_to: str | None = None) -> dict:
@@ -82,6 +84,7 @@ def receive(inp: RegisterRequest) -> list[EventDraft]:
             preferred_method=inp.preferred_method,
             requester_party_id=inp.requester_party_id,
             requester_type=inp.requester_type,
+            requester_category=inp.requester_category,
             rules=asdict(inp.rules),
             entered_at=inp.entered_at.isoformat(),
             **due_dates(inp.rules, inp.received_on, 0),

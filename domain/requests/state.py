@@ -49,6 +49,7 @@ class RequestCase:
     subject: str = ""
     requester_party_id: str = ""
     preferred_method: str = "viewing"
+    requester_category: str | None = None  # 請求者の区分 (profile code)
     rules: dict[str, Any] = field(default_factory=dict)
     version: int = 0
     # deadlines
@@ -75,6 +76,7 @@ class RequestCase:
     appeal_window_ends: str | None = None
     hold_ended: bool = False
     disclosed_on: str | None = None
+    disclosure_fee: dict[str, Any] | None = None  # 費用負担 of the disclosure (None: recorded before computing it)
     uncollected: bool = False
     appeal_window_closed: bool = False
     appeals: list[str] = field(default_factory=list)

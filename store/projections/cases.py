@@ -30,8 +30,9 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
     await conn.execute(
         """insert into case_view (case_id, kind, status, closed_reason, department, reviewer, received_on,
                subject, requester_party_id, decision_due, work_due, due_warning, overdue, outcome, drafted_by,
-               decided_on, earliest_disclosure_on, appeal_window_ends, disclosed_on, version, updated_at, state)
-           values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
+               decided_on, earliest_disclosure_on, appeal_window_ends, disclosed_on, version, updated_at, state,
+               requester_category)
+           values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
            on conflict (case_id) do update set kind = excluded.kind, status = excluded.status,
                closed_reason = excluded.closed_reason, department = excluded.department,
                reviewer = excluded.reviewer, received_on = excluded.received_on, subject = excluded.subject,
@@ -40,7 +41,8 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
                outcome = excluded.outcome, drafted_by = excluded.drafted_by, decided_on = excluded.decided_on,
                earliest_disclosure_on = excluded.earliest_disclosure_on,
                appeal_window_ends = excluded.appeal_window_ends, disclosed_on = excluded.disclosed_on,
-               version = excluded.version, updated_at = excluded.updated_at, state = excluded.state""",
+               version = excluded.version, updated_at = excluded.updated_at, state = excluded.state,
+               requester_category = excluded.requester_category""",
         case.case_id, case.kind, case.status, case.closed_reason, case.department, case.reviewer,
         parse_date(case.received_on), case.subject, case.requester_party_id, parse_date(case.decision_due),
         parse_date(case.work_due), case.due_warning, case.overdue,
@@ -49,7 +51,7 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
         parse_date(case.decision.decided_on) if case.decision else None,
         parse_date(case.decision.earliest_disclosure_on) if case.decision else None,
         parse_date(case.appeal_window_ends), parse_date(case.disclosed_on),
-        up_to, rows[-1]["occurred_at"], state,
+        up_to, rows[-1]["occurred_at"], state, case.requester_category,
     )
     await conn.execute("delete from deadline_view where case_id = $1", case.case_id)
     deadlines: dict[str, str] = {}

@@ -32,7 +32,8 @@ CASE_KEYS = {"id", "kind", "status", "closed_reason", "overdue", "department", "
              "decision_due", "work_due", "outcome", "appeal_window_ends", "version", "preferred_method",
              "due_warning", "due_explanation", "extended", "excluded_days", "correction", "third_parties", "draft",
              "decision", "earliest_disclosure_on", "disclosed_on", "notice_delivered_on", "requester", "deadlines",
-             "notices", "appeals", "suits", "allowed_actions"}
+             "notices", "appeals", "suits", "allowed_actions", "requester_category", "requester_category_label",
+             "disclosure_fee"}
 APPEAL_KEYS = {"id", "request_id", "kind", "status", "closed_reason", "department", "filed_on", "window_ends", "late",
                "referred_on", "report_due", "report_overdue", "ruling", "ruled_on", "version", "grounds", "decision",
                "sessions", "report", "ruling_text", "explanation", "correction", "late_reason", "appellant",
@@ -43,7 +44,7 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /healthz": {"status"},
     "GET /readyz": {"status", "checks"},
     "GET /api/v1/profile": {"name", "municipality", "implementing_bodies", "departments", "request_kinds",
-                            "exemptions", "council_members", "unconfirmed"},
+                            "exemptions", "council_members", "unconfirmed", "requester_categories"},
     "GET /api/v1/users": {"items"},
     "GET /api/v1/requests": {"items", "next_cursor"},
     "GET /api/v1/requests/{case_id}": CASE_KEYS,
@@ -103,7 +104,8 @@ async def world(api: Api) -> World:
 
     def ids(request: dict, appeal: dict) -> dict[str, str]:
         return {"case_id": request["id"], "request_id": request["id"], "appeal_id": appeal["id"],
-                "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa"}
+                "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa",
+                "fiscal_year": "2025"}  # POST /reports/annual/{fiscal_year}/publish
 
     return World(own=ids(own_request, own_appeal), other=ids(other_request, other_appeal))
 
