@@ -40,6 +40,25 @@ def conclusion_events(case: RequestCase, outcome: ChallengeOutcome, now: datetim
     return events
 
 
+def unknown_titles(scope: list[dict[str, str]], documents: list[dict[str, str]]) -> list[str]:
+    """Titles a ruling's or judgment's scope names that the challenged decision does not list.
+
+    A ruling (裁決, 行政不服審査法46条) or judgment (取消判決, 行政事件訴訟法33条) acts on the decision
+    challenged: it can widen the disclosure of the documents that decision covered, not reach others
+    (those need a request and a decision of their own). A decision that lists no documents (e.g. 存否応答
+    拒否, 文書不存在) gives nothing to check against, so nothing is refused there.
+    """
+    listed = {d["title"] for d in documents}
+    if not listed:
+        return []
+    return [s["title"] for s in scope if s["title"] not in listed]
+
+
+def unknown_titles_message(titles: list[str]) -> str:
+    return (f"決定に含まれない文書は公開範囲（scope）に指定できません: {', '.join(titles)} / "
+            f"The scope names documents that are not in the decision: {', '.join(titles)}.")
+
+
 def narrowed(scope: list[dict[str, str]], documents: list[dict[str, str]]) -> list[str]:
     """Titles the new draft would disclose less of than the ruling requires."""
     drafted = {d["title"]: DISCLOSURE_RANK.get(d["disclosure"], 0) for d in documents}

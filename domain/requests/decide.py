@@ -304,6 +304,7 @@ def _draft(case: RequestCase, cmd: c.DraftDecision, now: datetime) -> list[Event
         disclosure_on = _date(cmd.disclosure_on, "disclosure_on", today, default_today=False)
         if disclosure_on < today:
             raise invalid("公開実施日は今日以降にしてください。 / disclosure_on cannot be in the past.")
+        _check_hold(case, disclosure_on, today)
     return [
         draft(
             "DecisionDrafted",
@@ -318,6 +319,20 @@ def _draft(case: RequestCase, cmd: c.DraftDecision, now: datetime) -> list[Event
             disclosure_on=disclosure_on.isoformat() if disclosure_on else None,
         )
     ]
+
+
+def _check_hold(case: RequestCase, disclosure_on: date, decided: date) -> None:
+    """Two full weeks between the decision and disclosure when a third party objected (情報公開条例;
+    cf. 情報公開法13条③). At drafting the decision is taken as made today: a draft that no approval
+    today could issue is refused now, naming the earliest lawful date; approval checks again."""
+    if not case.objecting_parties():
+        return
+    earliest = deadlines.third_party_earliest_disclosure(decided, _rules(case).third_party_hold_days)
+    if disclosure_on < earliest:
+        raise conflict(
+            f"第三者が反対しているため、公開実施日は {earliest} 以降にしてください（決定日と公開日の間に2週間以上）。 / "
+            f"A third party objected: disclosure cannot be before {earliest}."
+        )
 
 
 @_decides(c.ReturnDraft)
@@ -342,11 +357,8 @@ def _approve(case: RequestCase, cmd: c.ApproveDecision, now: datetime) -> list[E
     earliest = None
     if case.draft.outcome in ("full", "partial") and case.objecting_parties():
         earliest = deadlines.third_party_earliest_disclosure(decided, rules.third_party_hold_days)
-        if case.draft.disclosure_on and _d(case.draft.disclosure_on) < earliest:
-            raise conflict(
-                f"第三者が反対しているため、公開実施日は {earliest} 以降にしてください（決定日と公開日の間に2週間以上）。 / "
-                f"A third party objected: disclosure cannot be before {earliest}."
-            )
+        if case.draft.disclosure_on:
+            _check_hold(case, _d(case.draft.disclosure_on), decided)
     window = deadlines.appeal_window_end(learned_on=decided, decided_on=decided, calendar=rules.calendar())
     return [
         draft(
