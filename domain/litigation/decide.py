@@ -102,7 +102,7 @@ def file(inp: c.FileSuit) -> list[EventDraft]:
                   case_number=inp.case_number, department=inp.department, level="district",
                   documents=[{"title": d.title, "disclosure": d.disclosure} for d in inp.documents],
                   window_ends=due.value.isoformat(), window=due.to_dict()["explanation"], late=filed > due.value,
-                  rules=asdict(inp.rules))]
+                  rules=asdict(inp.rules), **({"decision_id": inp.decision_id} if inp.decision_id else {}))]
 
 
 def decide(case: s.SuitCase, cmd: c.SuitCommand, now: datetime) -> list[EventDraft]:

@@ -9,8 +9,10 @@ that scope (a ruling never leaves the appellant worse off).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from domain.actors import SYSTEM_ACTOR
+from domain.errors import invalid
 from domain.events import ChallengeLink, ChallengeOutcome, EventDraft, draft
 from domain.profile import CaseRules
 from domain.requests.registration import due_dates
@@ -23,8 +25,13 @@ def link_events(case: RequestCase, link: ChallengeLink, now: datetime) -> list[E
     if link.challenge_id in case.appeals or link.challenge_id in case.suits:
         return []  # the signal was delivered again
     if link.kind == "appeal":
-        return [draft("AppealLinked", SYSTEM_ACTOR, now, appeal_id=link.challenge_id, filed_on=link.filed_on)]
-    return [draft("SuitLinked", SYSTEM_ACTOR, now, suit_id=link.challenge_id, filed_on=link.filed_on)]
+        return [draft("AppealLinked", SYSTEM_ACTOR, now, appeal_id=link.challenge_id, filed_on=link.filed_on,
+                      **_named(link))]
+    return [draft("SuitLinked", SYSTEM_ACTOR, now, suit_id=link.challenge_id, filed_on=link.filed_on, **_named(link))]
+
+
+def _named(link: ChallengeLink) -> dict[str, str]:
+    return {"decision_id": link.decision_id} if link.decision_id else {}
 
 
 def conclusion_events(case: RequestCase, outcome: ChallengeOutcome, now: datetime) -> list[EventDraft]:
@@ -38,6 +45,20 @@ def conclusion_events(case: RequestCase, outcome: ChallengeOutcome, now: datetim
                             scope=outcome.scope, old_due=case.decision_due,
                             **due_dates(rules, outcome.decided_on, 0)))
     return events
+
+
+def challenged_decision(request: dict[str, Any], decision_id: str | None) -> dict[str, Any]:
+    """The decision an appeal or suit names, from the request's state: ``decision_id`` (one of its current
+    decisions), by default the last one — the only one of a request with one decision. {} if undecided."""
+    decisions = request.get("decisions") or ([request["decision"]] if request.get("decision") else [])
+    if not decision_id:
+        return dict(decisions[-1]) if decisions else {}
+    found = next((d for d in decisions if d.get("decision_id") == decision_id), None)
+    if found is None:
+        known = ", ".join(d.get("decision_id", "") for d in decisions) or "なし / none"
+        raise invalid(f"この請求に決定 {decision_id} はありません（{known}）。 / "
+                      f"The request has no decision {decision_id} (it has: {known}).")
+    return dict(found)
 
 
 def unknown_titles(scope: list[dict[str, str]], documents: list[dict[str, str]]) -> list[str]:

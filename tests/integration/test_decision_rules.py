@@ -63,3 +63,93 @@ async def test_a_judgment_scope_naming_a_document_not_in_the_decision_is_refused
                                   "scope": [{"title": "議事録", "disclosure": "full"}]},
                             headers=api.as_("johokokai"))
     assert r.status_code == 422 and "議事録" in r.json()["error"]["message"], r.text
+
+
+TWO_DECISIONS = {"decisions": [
+    {"outcome": "full", "documents": [{"title": "契約書", "disclosure": "full"}], "disclosure_on": days(7)},
+    {"outcome": "non_disclosure", "non_disclosure_ground": "not_held",
+     "documents": [{"title": "設計変更協議録", "disclosure": "withheld"}],
+     "reason_text": "設計変更の協議は行っておらず、協議録は作成していないため"},
+]}
+
+
+async def test_two_decisions_in_one_draft_get_two_notices_and_an_appeal_names_one(api: Api) -> None:
+    case = await api.register()
+    r = await api.act(case["id"], "draft-decision", TWO_DECISIONS, "shinsa")
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "pending_approval" and len(r.json()["draft_parts"]) == 2
+    r = await api.act(case["id"], "approve-decision", {}, "kacho")
+    assert r.status_code == 200, r.text
+    out = r.json()
+    first, second = out["decisions"]
+    assert (first["decision_id"], second["decision_id"]) == (f"{case['id']}-D1", f"{case['id']}-D2")
+    assert out["status"] == "decided" and out["outcome"] == "full" and out["decision"]["decision_id"] == first[
+        "decision_id"]  # the one-decision fields show the first
+    by_id = {n["id"]: n for n in out["notices"]}
+    assert [by_id[n]["type"] for n in first["notices"]] == ["decision_full"]
+    assert [by_id[n]["type"] for n in second["notices"]] == ["decision_non_disclosure"]
+    assert first["appeal_window_ends"] and second["appeal_window_ends"]
+    # the requester learns of the 不存在 decision later: only its window moves
+    r = await api.act(case["id"], "record-notice-delivery",
+                      {"delivered_on": clock.today().isoformat(), "decision_id": "R-2099-99999-D1"}, "madoguchi")
+    assert r.status_code == 422, r.text
+    appeal = await file(api, case["id"], decision_id=second["decision_id"])
+    assert appeal["decision"]["decision_id"] == second["decision_id"]
+    assert appeal["decision"]["outcome"] == "non_disclosure"
+    await request_events(api, case["id"], "AppealLinked")
+    linked = [e for e in await api.events(case["id"]) if e["type"] == "AppealLinked"][0]
+    assert linked["data"]["decision_id"] == second["decision_id"]
+    shown = (await api.http.get(f"/api/v1/requests/{case['id']}", headers=api.as_("shinsa"))).json()
+    assert shown["decisions"][1]["challenged_by"] == [appeal["id"]] and shown["decisions"][0]["challenged_by"] == []
+    r = await api.http.post(f"/api/v1/requests/{case['id']}/appeals",
+                            json={"grounds": "x", "decision_id": f"{case['id']}-D7"}, headers=api.as_("madoguchi"))
+    assert r.status_code == 422 and f"{case['id']}-D7" in r.json()["error"]["message"]
+
+
+async def test_the_one_decision_body_still_gives_one_decision(api: Api) -> None:
+    request = await decided(api, TWO_DOCUMENTS)
+    assert [d["decision_id"] for d in request["decisions"]] == [f"{request['id']}-D1"]
+    assert request["decision"]["decision_id"] == f"{request['id']}-D1" and request["outcome"] == "partial"
+    appeal = await file(api, request["id"])  # no decision_id: the only decision
+    assert appeal["decision"]["decision_id"] == f"{request['id']}-D1"
+
+
+async def test_a_draft_with_both_forms_or_neither_is_refused(api: Api) -> None:
+    case = await api.register()
+    both = TWO_DECISIONS | {"outcome": "full"}
+    assert (await api.act(case["id"], "draft-decision", both, "shinsa")).status_code == 422
+    assert (await api.act(case["id"], "draft-decision", {"decisions": []}, "shinsa")).status_code == 422
+    assert (await api.act(case["id"], "draft-decision", {}, "shinsa")).status_code == 422
+
+
+async def test_large_volume_extension_is_a_deadline_with_a_decision_for_the_remainder(api: Api) -> None:
+    case = await api.register()
+    partial_due, remainder_due = days(30), days(90)
+    r = await api.act(case["id"], "extend", {"large_volume": True, "partial_due": partial_due,
+                                             "remainder_due": remainder_due, "reason": "対象文書が著しく大量のため"},
+                      "shinsa")
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert out["decision_due"] == partial_due
+    assert out["remainder"]["due"] == remainder_due and out["remainder"]["owed"] is True
+    assert "特例" in out["remainder"]["explanation"]["article"]
+    assert "特例延長通知" in " ".join(out["due_explanation"]["decision_due"]["steps"])
+    assert out["deadlines"]["remainder_due"] == remainder_due
+    assert {"remainder_reminder", "remainder_overdue"} <= set(out["deadlines"])
+    r = await api.act(case["id"], "draft-decision", TWO_DECISIONS["decisions"][0], "shinsa")
+    assert r.status_code == 200, r.text
+    r = await api.act(case["id"], "approve-decision", {}, "kacho")
+    assert r.json()["status"] == "decided" and r.json()["remainder"]["owed"] is True
+    shown = (await api.http.get(f"/api/v1/requests/{case['id']}", headers=api.as_("shinsa"))).json()
+    assert "draft-decision" in shown["allowed_actions"]
+    r = await api.act(case["id"], "draft-decision", TWO_DECISIONS["decisions"][1], "shinsa")
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "decided" and r.json()["draft"]["outcome"] == "non_disclosure"
+    r = await api.act(case["id"], "approve-decision", {}, "kacho")
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert [d["outcome"] for d in out["decisions"]] == ["full", "non_disclosure"]
+    assert out["remainder"]["owed"] is False and "remainder_due" not in out["deadlines"]
+    assert any(n["type"] == "decision_non_disclosure" for n in out["notices"])
+    r = await api.act(case["id"], "draft-decision", TWO_DECISIONS["decisions"][1], "shinsa")
+    assert r.status_code == 409  # nothing is owed any more
