@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain import clock
+from store.db import connect
+from store.rebuild import rebuild
 from tests.integration.conftest import Api
 from tests.integration.test_appeals import TWO_DOCUMENTS, appeal_act, decided, file, request_events
 from tests.integration.test_request_paths import PARTIAL
@@ -153,3 +155,19 @@ async def test_large_volume_extension_is_a_deadline_with_a_decision_for_the_rema
     assert any(n["type"] == "decision_non_disclosure" for n in out["notices"])
     r = await api.act(case["id"], "draft-decision", TWO_DECISIONS["decisions"][1], "shinsa")
     assert r.status_code == 409  # nothing is owed any more
+
+
+async def test_projections_rebuild_to_the_same_rows_with_several_decisions(api: Api) -> None:
+    case = await api.register()
+    assert (await api.act(case["id"], "draft-decision", TWO_DECISIONS, "shinsa")).status_code == 200
+    assert (await api.act(case["id"], "approve-decision", {}, "kacho")).status_code == 200
+    r = await api.act(case["id"], "record-notice-delivery",
+                      {"delivered_on": clock.today().isoformat(), "decision_id": f"{case['id']}-D2"}, "madoguchi")
+    assert r.status_code == 200, r.text
+    assert r.json()["decisions"][1]["notice_delivered_on"] == clock.today().isoformat()
+    assert r.json()["decisions"][0]["notice_delivered_on"] is None
+    conn = await connect(api.settings.database_url)
+    try:
+        assert await rebuild(conn, check=True) == []
+    finally:
+        await conn.close()
