@@ -371,6 +371,7 @@ def _check_hold(case: RequestCase, disclosure_on: date, decided: date) -> None:
 
 @_decides(c.ReturnDraft)
 def _return(case: RequestCase, cmd: c.ReturnDraft, now: datetime) -> list[EventDraft]:
+    _pending_draft(case)  # a decided case with a 特例延長 remainder owed may have none
     _required(cmd.comment, "comment")
     return [draft("DraftReturned", cmd.actor, now, comment=cmd.comment)]
 

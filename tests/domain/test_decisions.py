@@ -179,3 +179,18 @@ def test_a_first_draft_may_decide_the_remainder_too() -> None:
     act(case, c.DraftDecision(actor=REVIEWER, parts=(DISCLOSE, NOT_HELD), covers_remainder=True))
     act(case, c.ApproveDecision(actor=APPROVER))
     assert not case.remainder_owed
+
+
+def test_while_the_remainder_is_owed_only_a_pending_draft_can_be_returned_or_approved() -> None:
+    case = large_volume_case()
+    act(case, c.DraftDecision(actor=REVIEWER, parts=(DISCLOSE,)))
+    act(case, c.ApproveDecision(actor=APPROVER))
+    for cmd in (c.ReturnDraft(actor=APPROVER, comment="再検討"), c.ApproveDecision(actor=APPROVER)):
+        with pytest.raises(Refusal) as refused:
+            decide(case, cmd, NOW)
+        assert refused.value.code == "conflict"
+    act(case, c.DraftDecision(actor=REVIEWER, parts=(NOT_HELD,)))
+    with pytest.raises(Refusal, match="決裁待ち"):  # one draft for the remainder at a time
+        decide(case, c.DraftDecision(actor=REVIEWER, parts=(NOT_HELD,)), NOW)
+    act(case, c.ReturnDraft(actor=APPROVER, comment="再検討"))
+    assert case.status == "decided" and case.draft is None and case.remainder_owed
