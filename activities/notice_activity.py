@@ -72,7 +72,8 @@ class NoticeActivities:
                                                     event=event.data, addressee=addressee, profile=self.profile)
                 else:
                     data = notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
-                                             event=event.data, addressee=addressee, profile=self.profile)
+                                             event=event.data, addressee=addressee, profile=self.profile,
+                                             decision_id=req.decision_id)
                 try:
                     # ~185 ms of CPU per PDF (docs/performance.md): off the event loop, so the worker's
                     # other tasks (event recording, polls, heartbeats) keep moving meanwhile.
@@ -83,7 +84,7 @@ class NoticeActivities:
                 await notices.insert(conn, self.cipher, notice_id=notice_id, case_id=req.case_id, key=req.key,
                                      notice_type=req.notice_type, number=number, issued_on=date.fromisoformat(issued_on),
                                      rendered=rendered, data=data, party_id=party_id,
-                                     supersedes=req.supersedes)
+                                     supersedes=req.supersedes, decision_id=req.decision_id)
         return NoticeIssued(notice_id, number, rendered.sha256)
 
 

@@ -39,7 +39,7 @@ def _mayor_title(profile: Profile) -> str:
 
 def build(
     notice_type: str, *, number: str, issued_on: str, case: dict[str, Any], event: dict[str, Any],
-    addressee: Party, profile: Profile,
+    addressee: Party, profile: Profile, decision_id: str | None = None,
 ) -> dict[str, Any]:
     dept = profile.department(case["department"])
     rules = case.get("rules", {})
@@ -54,7 +54,7 @@ def build(
         "request": {"received_on": case["received_on"], "subject": case["subject"], "kind": case["kind"],
                     "method": _METHOD.get(case.get("preferred_method", ""), "viewing")},
     }
-    decision = case.get("decision") or {}
+    decision = _decision_of(case, decision_id)
     if notice_type == "receipt":
         data["decision_due"] = case["decision_due"]
     elif notice_type == "correction_request":
@@ -75,6 +75,18 @@ def build(
     elif notice_type.startswith("decision_"):
         data.update(_decision(notice_type, case, decision, profile))
     return data
+
+
+def _decision_of(case: dict[str, Any], decision_id: str | None) -> dict[str, Any]:
+    """The decision a notice is about: the one named, else the case's (first) decision."""
+    named = [d for d in case.get("decisions") or [] if decision_id and d.get("decision_id") == decision_id]
+    if named:
+        return named[0]
+    if decision_id:  # a case reopened since: the decision is among the earlier ones
+        named = [d for d in case.get("previous_decisions") or [] if d.get("decision_id") == decision_id]
+        if named:
+            return named[0]
+    return case.get("decision") or {}
 
 
 def _decision(notice_type: str, case: dict[str, Any], decision: dict[str, Any], profile: Profile) -> dict[str, Any]:

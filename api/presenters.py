@@ -74,7 +74,10 @@ def detail(
                 for p in state.get("third_parties", [])
             ],
             "draft": state.get("draft"),
+            "draft_parts": state.get("draft_parts") or ([state["draft"]] if state.get("draft") else []),
             "decision": decision,
+            "decisions": decisions_view(state, notices),
+            "remainder": remainder_view(state),
             "earliest_disclosure_on": _iso(row["earliest_disclosure_on"]),
             "disclosed_on": _iso(row["disclosed_on"]),
             "disclosure_fee": state.get("disclosure_fee"),
@@ -84,10 +87,34 @@ def detail(
             "notices": [notice_meta(n) for n in notices],
             "appeals": state.get("appeals", []),
             "suits": state.get("suits", []),
-            "allowed_actions": allowed_actions(row["status"], principal.role),
+            "allowed_actions": allowed_actions(row["status"], principal.role,
+                                               remainder_owed=state.get("remainder_owed", False)),
         }
     )
     return out
+
+
+def decisions_view(state: dict[str, Any], notices: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    """Every decision of the request (the current ones; earlier ones superseded by a reopening are in
+    ``previous_decisions``), each with its own notices and appeal window."""
+    decisions = state.get("decisions")
+    if decisions is None:  # a state stored before requests had several decisions
+        decisions = [state["decision"]] if state.get("decision") else []
+    by_decision: dict[str, list[str]] = {}
+    for n in notices:
+        if n["decision_id"]:
+            by_decision.setdefault(n["decision_id"], []).append(n["notice_id"])
+    return [{**d, "notices": by_decision.get(d.get("decision_id") or "", [])} for d in decisions]
+
+
+def remainder_view(state: dict[str, Any]) -> dict[str, Any] | None:
+    """特例延長: the remainder's deadline, while it matters."""
+    if not state.get("remainder_due"):
+        return None
+    explanation = state.get("due_explanation", {})
+    return {"due": state["remainder_due"], "work_due": state.get("remainder_work_due"),
+            "owed": state.get("remainder_owed", False), "overdue": state.get("remainder_overdue", False),
+            "explanation": explanation.get("remainder_due")}
 
 
 def notice_meta(n: asyncpg.Record) -> dict[str, Any]:
@@ -99,6 +126,7 @@ def notice_meta(n: asyncpg.Record) -> dict[str, Any]:
         "sha256": n["sha256"],
         "template_version": n["template_version"],
         "supersedes": n["supersedes"],
+        "decision_id": n["decision_id"] if "decision_id" in n.keys() else None,
         "pdf": f"/api/v1/notices/{n['notice_id']}.pdf",
         "html": f"/api/v1/notices/{n['notice_id']}.html",
     }

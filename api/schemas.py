@@ -190,13 +190,48 @@ class DocumentIn(Body):
     disclosure: Literal["full", "partial", "withheld"]
 
 
-class DraftDecisionIn(Body):
-    outcome: Literal["full", "partial", "non_disclosure", "neither_confirm_nor_deny", "dismissed"]
+Outcome = Literal["full", "partial", "non_disclosure", "neither_confirm_nor_deny", "dismissed"]
+
+
+class DecisionPartIn(Body):
+    outcome: Outcome
     non_disclosure_ground: Literal["exempt", "not_held"] | None = None
     exemptions: list[ExemptionIn] = Field(default_factory=list, max_length=50)
     documents: list[DocumentIn] = Field(default_factory=list, max_length=200)
     reason_text: str = Text
     disclosure_on: IsoDate | None = None
+
+
+class DraftDecisionIn(Body):
+    """One decision (``outcome`` …) or several (``decisions``: a list of parts, approved together, each
+    its own decision with its own notice and appeal window). ``covers_remainder``: after a 特例延長,
+    this first draft decides the remainder too."""
+
+    outcome: Outcome | None = None
+    non_disclosure_ground: Literal["exempt", "not_held"] | None = None
+    exemptions: list[ExemptionIn] = Field(default_factory=list, max_length=50)
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=200)
+    reason_text: str = Text
+    disclosure_on: IsoDate | None = None
+    decisions: list[DecisionPartIn] | None = Field(default=None, min_length=1, max_length=20)
+    covers_remainder: bool = False
+
+    @model_validator(mode="after")
+    def _one_form(self) -> DraftDecisionIn:
+        single = self.outcome is not None or self.non_disclosure_ground is not None or bool(
+            self.exemptions or self.documents or self.reason_text or self.disclosure_on)
+        if self.decisions is None and self.outcome is None:
+            raise PydanticCustomError("missing_outcome", "give outcome, or decisions (a list of parts)")
+        if self.decisions is not None and single:
+            raise PydanticCustomError("two_forms", "give either one decision (outcome …) or decisions, not both")
+        return self
+
+    def parts(self) -> list[DecisionPartIn]:
+        if self.decisions is not None:
+            return self.decisions
+        return [DecisionPartIn(outcome=self.outcome, non_disclosure_ground=self.non_disclosure_ground,
+                               exemptions=self.exemptions, documents=self.documents,
+                               reason_text=self.reason_text, disclosure_on=self.disclosure_on)]
 
 
 class ReturnDraftIn(Body):
@@ -210,6 +245,8 @@ class ApproveDecisionIn(Body):
 
 class RecordNoticeDeliveryIn(Body):
     delivered_on: IsoDate
+    decision_id: str | None = Field(default=None, min_length=1, max_length=40,
+                                    description="the decision whose notice arrived (default: the last approval's)")
 
 
 class RecordDisclosureIn(Body):

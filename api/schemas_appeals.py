@@ -16,6 +16,8 @@ class FileAppealIn(Body):
     kind: Literal["decision", "inaction"] = "decision"
     learned_on: IsoDate | None = None
     appellant_party: ThirdPartyIn | None = None  # default: the requester
+    decision_id: str | None = Field(default=None, min_length=1, max_length=40,
+                                    description="the decision appealed (default: the request's last decision)")
     grounds: str = Field(min_length=1, max_length=8000)
 
 

@@ -48,10 +48,13 @@ class NoticeRequest:
     cause_version: int
     party_id: str | None = None
     supersedes: str | None = None  # the notice this one corrects
+    decision_id: str | None = None  # the decision a decision notice (or third-party notice) is about
 
     @property
     def key(self) -> str:
-        return f"{self.case_id}:{self.cause_version}:{self.notice_type}:{self.party_id or 'requester'}"
+        key = f"{self.case_id}:{self.cause_version}:{self.notice_type}:{self.party_id or 'requester'}"
+        # several decisions approved together are several notices caused by one event
+        return f"{key}:{self.decision_id}" if self.decision_id else key
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class ChallengeLink:
     kind: str  # appeal | suit
     challenge_id: str
     filed_on: str
+    decision_id: str = ""  # the decision challenged (a request may have several); "" for inaction
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,8 @@ async def council_reports(conn: asyncpg.Connection) -> list[asyncpg.Record]:
 
 async def notices_of(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
     return await conn.fetch(
-        """select notice_id, notice_type, number, issued_on, sha256, template_version, supersedes, created_at
+        """select notice_id, notice_type, number, issued_on, sha256, template_version, supersedes, created_at,
+                  decision_id
            from notices where case_id = $1 order by created_at, notice_id""",
         case_id,
     )

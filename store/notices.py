@@ -26,7 +26,7 @@ from kaiji.security.fields import FieldCipher
 from store.canonical import canonical_json
 
 META_COLUMNS = ("notice_id", "case_id", "notice_key", "notice_type", "number", "issued_on", "sha256",
-                "template_version", "supersedes", "party_id", "created_at")
+                "template_version", "supersedes", "party_id", "created_at", "decision_id")
 _META = ", ".join(META_COLUMNS)
 _CONTENT = "html_enc, pdf_enc, data_enc, html, pdf, data"
 
@@ -89,14 +89,14 @@ async def next_number(conn: asyncpg.Connection, series: str, fiscal_year: int) -
 
 async def insert(conn: asyncpg.Connection, cipher: FieldCipher, *, notice_id: str, case_id: str, key: str,
                  notice_type: str, number: str, issued_on: date, rendered: Any, data: dict[str, Any],
-                 party_id: str | None, supersedes: str | None = None) -> None:
+                 party_id: str | None, supersedes: str | None = None, decision_id: str | None = None) -> None:
     html_enc, pdf_enc, data_enc = _seal(cipher, notice_id, html=rendered.html, pdf=rendered.pdf, data=data)
     await conn.execute(
         """insert into notices (notice_id, case_id, notice_key, notice_type, number, issued_on, sha256,
-                                template_version, html_enc, pdf_enc, data_enc, supersedes, party_id)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""",
+                                template_version, html_enc, pdf_enc, data_enc, supersedes, party_id, decision_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)""",
         notice_id, case_id, key, notice_type, number, issued_on, rendered.sha256, rendered.template_version,
-        html_enc, pdf_enc, data_enc, supersedes, party_id,
+        html_enc, pdf_enc, data_enc, supersedes, party_id, decision_id,
     )
 
 

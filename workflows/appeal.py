@@ -55,7 +55,8 @@ class AppealWorkflow(CaseMachine):
             raise refusal_error(exc) from None
         await self._record(events, "appeal.file")
         await signal_request(CaseSignal(self.case.request_id, "challenge-linked",
-                                        link=ChallengeLink("appeal", self.case.appeal_id, self.case.filed_on)))
+                                        link=ChallengeLink("appeal", self.case.appeal_id, self.case.filed_on,
+                                                          self.case.decision.get("decision_id") or "")))
         self._registered = True
         await self._live_until_closed()
         ruling = self.case.ruling or {}

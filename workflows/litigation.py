@@ -61,7 +61,8 @@ class SuitWorkflow(CaseMachine):
             raise refusal_error(exc) from None
         await self._record(events, "suit.file")
         await signal_request(CaseSignal(self.case.request_id, "challenge-linked",
-                                        link=ChallengeLink("suit", self.case.suit_id, self.case.filed_on)))
+                                        link=ChallengeLink("suit", self.case.suit_id, self.case.filed_on,
+                                                          self.case.decision_id)))
         self._registered = True
         await self._live_until_closed()
         outcome = self.case.outcome or ""

@@ -20,6 +20,7 @@ from domain.appeals.decide import file as file_rules
 from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.errors import Refusal
+from domain.requests.challenges import challenged_decision
 from store import cases, events, registry
 from workflows.appeal import AppealResult, AppealWorkflow
 
@@ -50,17 +51,21 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
     if row is None:
         raise ApiError(404, "No such case.")
     req = row["state"]
-    decision = req.get("decision") or {}
+    try:  # a request may have several decisions: the appeal names one (default: the last)
+        decision = challenged_decision(req, body.decision_id)
+    except Refusal as exc:
+        raise ApiError(STATUS_OF_REFUSAL[exc.code], exc.message) from None
     objecting = tuple(p["party_id"] for p in req.get("third_parties", []) if p.get("objects"))
 
     def filing(appeal_id: str, appellant: str) -> c.FileAppeal:
         return c.FileAppeal(
             appeal_id=appeal_id, request_id=request_id, kind=body.kind, filed_on=filed_on.isoformat(),
-            learned_on=(body.learned_on.isoformat() if body.learned_on else req.get("notice_delivered_on")),
+            learned_on=(body.learned_on.isoformat() if body.learned_on
+                        else decision.get("notice_delivered_on", req.get("notice_delivered_on"))),
             appellant_party_id=appellant, grounds=body.grounds, department=req["department"],
             decided_on=decision.get("decided_on"),
             decision={k: decision.get(k) for k in ("outcome", "documents", "exemptions", "reason_text",
-                                                   "non_disclosure_ground", "decided_on")},
+                                                   "non_disclosure_ground", "decided_on", "decision_id")},
             third_party_objection=bool(objecting), third_parties=objecting,
             requester_party_id=req["requester_party_id"], actor=principal.actor, rules=st.profile.appeal_rules(),
             entered_at=now,

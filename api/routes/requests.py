@@ -159,6 +159,11 @@ def _command(action: str, body: Body, principal: Principal, extra: dict[str, Any
         data["exemptions"] = tuple(c.Exemption(**e) for e in data["exemptions"])
     if "documents" in data:
         data["documents"] = tuple(c.Document(**d) for d in data["documents"])
+    if "decisions" in data:
+        data["parts"] = tuple(
+            c.DecisionPart(**{**p, "exemptions": tuple(c.Exemption(**e) for e in p.get("exemptions", [])),
+                              "documents": tuple(c.Document(**d) for d in p.get("documents", []))})
+            for p in data.pop("decisions"))
     names = {f.name for f in dc_fields(cls)}
     return cls(actor=principal.actor, **{k: v for k, v in data.items() if k in names})
 
@@ -171,7 +176,7 @@ async def perform(action: str, case_id: str, body: Body, principal: Principal, s
         if action == "assign" and getattr(body, "department", None) and st.profile.department(body.department) is None:
             raise ApiError(422, f"department: unknown department code {body.department!r}")
         if action == "draft-decision":
-            unknown = [e.clause for e in body.exemptions if st.profile.exemption(e.clause) is None]
+            unknown = [e.clause for p in body.parts() for e in p.exemptions if st.profile.exemption(e.clause) is None]
             if unknown:
                 raise ApiError(422, f"exemptions: unknown clause code(s) {', '.join(unknown)}")
         extra: dict[str, Any] = {}

@@ -18,6 +18,7 @@ from domain.era import fiscal_year
 from domain.errors import Refusal
 from domain.litigation import commands as c
 from domain.litigation.decide import file as file_rules
+from domain.requests.challenges import challenged_decision
 from store import cases, events, registry
 from workflows.litigation import SuitResult, SuitWorkflow
 
@@ -29,6 +30,8 @@ class FileSuitIn(Body):
     learned_on: IsoDate | None = None
     court: str = Field(min_length=1, max_length=200)
     case_number: str = Field(min_length=1, max_length=200)
+    decision_id: str | None = Field(default=None, min_length=1, max_length=40,
+                                    description="the decision challenged (default: the request's last decision)")
 
 
 class ScopeIn(Body):
@@ -76,10 +79,15 @@ async def _file(st: AppState, principal: Principal, body: FileSuitIn, *, request
         ruling = appeal["state"].get("ruling") or {}
         decided_on = ruling.get("ruled_on")
         documents = ruling.get("scope") or appeal["state"]["decision"].get("documents") or []
+        decision_id = appeal["state"]["decision"].get("decision_id") or ""
     else:
-        decision = request["state"].get("decision") or {}
+        try:  # a request may have several decisions: the suit names one (default: the last)
+            decision = challenged_decision(request["state"], body.decision_id)
+        except Refusal as exc:
+            raise ApiError(STATUS_OF_REFUSAL[exc.code], exc.message) from None
         decided_on = decision.get("decided_on")
         documents = decision.get("documents") or []
+        decision_id = decision.get("decision_id") or ""
 
     def filing(suit_id: str) -> c.FileSuit:
         return c.FileSuit(
@@ -88,6 +96,7 @@ async def _file(st: AppState, principal: Principal, body: FileSuitIn, *, request
             learned_on=body.learned_on.isoformat() if body.learned_on else None, court=body.court,
             case_number=body.case_number, decided_on=decided_on, department=request["department"],
             documents=tuple(c.ScopeItem(d["title"], d.get("disclosure", "withheld")) for d in documents),
+            decision_id=decision_id,
             actor=principal.actor, rules=c.SuitRules(extra_closures=tuple(
                 d.isoformat() for d in st.profile.extra_closures)), entered_at=now,
         )

@@ -22,7 +22,7 @@ from domain.clock import jst_date
 from domain.errors import Refusal, conflict, invalid
 from domain.events import EventDraft, draft
 from domain.inputs import closures_calendar, past_date
-from domain.requests.challenges import DISCLOSURE_RANK
+from domain.requests.challenges import DISCLOSURE_RANK, unknown_titles, unknown_titles_message
 
 RULINGS = ("dismissed", "rejected", "granted", "partly_granted")
 CONCLUSIONS = ("uphold", "disclose_in_part", "disclose_in_full", "other")
@@ -162,8 +162,11 @@ def _ruling_event(case: s.AppealCase, actor, now: datetime, ruling: str, ruled_o
 def _check_scope(case: s.AppealCase, scope: tuple[c.ScopeItem, ...], *, full: bool) -> None:
     if not scope:
         raise invalid("新たな公開範囲（scope）を指定してください。 / Give the new disclosure scope.")
-    before = {d["title"]: DISCLOSURE_RANK.get(d.get("disclosure", "withheld"), 0)
-              for d in case.decision.get("documents", [])}
+    documents = case.decision.get("documents") or []
+    unknown = unknown_titles([{"title": i.title} for i in scope], documents)
+    if unknown:
+        raise invalid(unknown_titles_message(unknown))
+    before = {d["title"]: DISCLOSURE_RANK.get(d.get("disclosure", "withheld"), 0) for d in documents}
     for item in scope:
         if item.disclosure not in DISCLOSURE_RANK:
             raise invalid(f"scope.disclosure は full, partial, withheld のいずれかです（{item.title}）。")

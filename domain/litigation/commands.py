@@ -41,6 +41,7 @@ class FileSuit:
     department: str = ""
     documents: tuple[ScopeItem, ...] = ()  # the disclosure the decision (or ruling) gave, per document
     actor: Actor | None = None
+    decision_id: str = ""  # the request's decision challenged (or the one the ruling was about)
     rules: SuitRules = field(default_factory=SuitRules)
     entered_at: datetime | None = None
 

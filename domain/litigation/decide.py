@@ -25,7 +25,7 @@ from domain.events import EventDraft, draft
 from domain.inputs import closures_calendar, past_date
 from domain.litigation import commands as c
 from domain.litigation import state as s
-from domain.requests.challenges import DISCLOSURE_RANK
+from domain.requests.challenges import DISCLOSURE_RANK, unknown_titles, unknown_titles_message
 
 TARGETS = ("decision", "ruling")
 JUDGMENTS = ("upheld", "revoked", "partly_revoked")
@@ -102,7 +102,7 @@ def file(inp: c.FileSuit) -> list[EventDraft]:
                   case_number=inp.case_number, department=inp.department, level="district",
                   documents=[{"title": d.title, "disclosure": d.disclosure} for d in inp.documents],
                   window_ends=due.value.isoformat(), window=due.to_dict()["explanation"], late=filed > due.value,
-                  rules=asdict(inp.rules))]
+                  rules=asdict(inp.rules), **({"decision_id": inp.decision_id} if inp.decision_id else {}))]
 
 
 def decide(case: s.SuitCase, cmd: c.SuitCommand, now: datetime) -> list[EventDraft]:
@@ -117,6 +117,9 @@ def _scope(case: s.SuitCase, outcome: str, scope: tuple[ScopeItem, ...]) -> list
         return []
     if outcome == "partly_revoked" and not scope:
         raise invalid("一部取消しの判決には公開範囲（scope）が必要です。 / Give the scope of a partial revocation.")
+    unknown = unknown_titles([{"title": i.title} for i in scope], case.documents)
+    if unknown:
+        raise invalid(unknown_titles_message(unknown))
     items = [{"title": i.title, "disclosure": i.disclosure} for i in scope] or [
         {"title": d["title"], "disclosure": "full"} for d in case.documents]
     before = {d["title"]: DISCLOSURE_RANK.get(d.get("disclosure", "withheld"), 0) for d in case.documents}

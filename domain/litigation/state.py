@@ -18,6 +18,7 @@ class SuitCase:
     request_id: str = ""
     appeal_id: str | None = None
     target: str = "decision"
+    decision_id: str = ""  # the request's decision challenged (R-2026-00012-D1)
     status: str = PENDING
     department: str = ""
     court: str = ""  # the court the suit is now before
@@ -61,7 +62,7 @@ SUIT_EVENT_TYPES = _machine.handlers  # exported: the event types this stream ma
 @_on("SuitFiled")
 def _filed(case: SuitCase, d: dict[str, Any]) -> None:
     for key in ("suit_id", "request_id", "appeal_id", "target", "department", "court", "case_number", "filed_on",
-                "learned_on", "decided_on", "window_ends", "late", "rules", "level"):
+                "learned_on", "decided_on", "window_ends", "late", "rules", "level", "decision_id"):
         setattr(case, key, d.get(key, getattr(case, key)))
     case.window = d.get("window", {})
     case.documents = list(d.get("documents", []))

@@ -85,13 +85,37 @@ class Document:
 
 
 @dataclass(frozen=True)
-class DraftDecision(Command):
+class DecisionPart:
+    """One decision of a draft: its outcome, reasons and the documents it covers."""
+
     outcome: str = ""
     non_disclosure_ground: str | None = None
     exemptions: tuple[Exemption, ...] = ()
     documents: tuple[Document, ...] = ()
     reason_text: str = ""
     disclosure_on: str | None = None
+
+
+@dataclass(frozen=True)
+class DraftDecision(Command):
+    """決定案. Either one decision (the fields below) or several (``parts``, contract.md ``decisions``),
+    approved together, each its own decision. ``covers_remainder``: after a 特例延長, this draft decides
+    the remainder too (a draft made after the first decision always does)."""
+
+    outcome: str = ""
+    non_disclosure_ground: str | None = None
+    exemptions: tuple[Exemption, ...] = ()
+    documents: tuple[Document, ...] = ()
+    reason_text: str = ""
+    disclosure_on: str | None = None
+    parts: tuple[DecisionPart, ...] = ()
+    covers_remainder: bool = False
+
+    def decision_parts(self) -> tuple[DecisionPart, ...]:
+        if self.parts:
+            return self.parts
+        return (DecisionPart(self.outcome, self.non_disclosure_ground, self.exemptions, self.documents,
+                             self.reason_text, self.disclosure_on),)
 
 
 @dataclass(frozen=True)
@@ -107,7 +131,10 @@ class ApproveDecision(Command):
 
 @dataclass(frozen=True)
 class RecordNoticeDelivery(Command):
+    """``decision_id``: the decision whose notice arrived (default: every decision of the last approval)."""
+
     delivered_on: str = ""
+    decision_id: str | None = None
 
 
 @dataclass(frozen=True)

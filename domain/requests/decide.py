@@ -14,15 +14,16 @@ from domain import deadlines
 from domain.actors import Actor
 from domain.clock import jst_date
 from domain.clock import parse_date as _d
-from domain.errors import conflict, forbidden, invalid
+from domain.errors import Refusal, conflict, forbidden, invalid
 from domain.events import EventDraft, draft
 from domain.fees import disclosure_fee
 from domain.profile import CaseRules
 from domain.requests import commands as c
+from domain.requests import large_volume
 from domain.requests import transitions as t
 from domain.requests.challenges import narrowed
 from domain.requests.registration import due_dates
-from domain.requests.state import RequestCase
+from domain.requests.state import Decision, RequestCase
 
 OUTCOMES = ("full", "partial", "non_disclosure", "neither_confirm_nor_deny", "dismissed")
 GROUNDS = ("exempt", "not_held")
@@ -48,7 +49,7 @@ def check_authority(case: RequestCase, action: str, actor: Actor) -> None:
         )
     if actor.role in t.DEPARTMENT_SCOPED and actor.department != case.department:
         raise forbidden(f"他の課の案件です（{case.department}）。 / This case belongs to another department.")
-    if case.status not in rule.states:
+    if case.status not in t.states_for(action, remainder_owed=case.remainder_owed):
         label = t.STATUS_LABELS.get(case.status, case.status)
         raise conflict(
             f"{rule.label}は現在の状態（{label}）ではできません。 / "
@@ -203,6 +204,9 @@ def _extend(case: RequestCase, cmd: c.Extend, now: datetime) -> list[EventDraft]
     except deadlines.DeadlineError as exc:
         raise conflict(str(exc)) from None
     dues = due_dates(rules, case.received_on, case.excluded_days, new_due.isoformat())
+    if remainder:
+        dues |= large_volume.remainder_dates(rules, partial_due=new_due, remainder_due=remainder, notified_on=today,
+                                             due_explanation=dues["due_explanation"])
     return [
         draft(
             "DeadlineExtended",
@@ -264,75 +268,128 @@ def _opinion(case: RequestCase, cmd: c.RecordThirdPartyOpinion, now: datetime) -
     ]
 
 
+MAX_PARTS = 20
+
+
 @_decides(c.DraftDecision)
 def _draft(case: RequestCase, cmd: c.DraftDecision, now: datetime) -> list[EventDraft]:
+    """決定案: one decision or several approved together (e.g. 公開 for some documents, 不存在による
+    非公開 for others), each part checked as a decision of its own."""
     today = jst_date(now)
-    if cmd.outcome not in OUTCOMES:
-        raise invalid(f"outcome は {', '.join(OUTCOMES)} のいずれかです。 / Unknown outcome {cmd.outcome!r}.")
+    parts = cmd.decision_parts()
+    remainder = case.status in t.REMAINDER_STATES  # 特例延長: the decision for the remainder
+    if remainder and case.draft is not None:
+        raise conflict("残りの部分の決定案が決裁待ちです。 / A draft for the remainder is awaiting approval.")
     if case.status == t.AWAITING_CORRECTION:
-        if cmd.outcome != "dismissed" or not case.correction_lapsed:
+        if any(p.outcome != "dismissed" for p in parts) or not case.correction_lapsed:
             raise conflict(
                 "補正待ちの間は、補正期限が過ぎた後の却下しか起案できません。 / While awaiting "
                 "correction, only a dismissal after the correction date has passed can be drafted."
             )
     if case.awaiting_opinions():
         raise conflict("第三者の意見書の回答期限前です。 / Third-party opinions are still awaited.")
-    if cmd.outcome == "non_disclosure" and cmd.non_disclosure_ground not in GROUNDS:
-        raise invalid(
-            "非公開の理由（exempt / not_held）を指定してください。 / non_disclosure_ground is required."
-        )
-    needs_clause = cmd.outcome in ("partial", "neither_confirm_nor_deny") or (
-        cmd.outcome == "non_disclosure" and cmd.non_disclosure_ground == "exempt"
-    )
-    if needs_clause and not cmd.exemptions:
-        raise invalid(
-            "非公開とする条項と理由を記載してください。 / Exemption clauses with reasons are required."
-        )
-    for ex in cmd.exemptions:
-        _required(ex.clause, "exemptions.clause")
-        _required(ex.reason, "exemptions.reason")
-    if cmd.outcome != "full" and not needs_clause:
-        _required(cmd.reason_text, "reason_text")
-    for doc in cmd.documents:
-        if doc.disclosure not in DISCLOSURES:
-            raise invalid(f"documents.disclosure は {', '.join(DISCLOSURES)} のいずれかです。")
+    if len(parts) > MAX_PARTS:
+        raise invalid(f"一度に起案できる決定は{MAX_PARTS}件までです。 / At most {MAX_PARTS} decisions per draft.")
+    if len(parts) > 1:
+        if any(p.outcome == "dismissed" for p in parts):
+            raise invalid("却下は請求全体に対する決定です。他の決定と併せて起案できません。 / A dismissal answers "
+                          "the whole request and cannot be one of several decisions.")
+        titles = [d.title for p in parts for d in p.documents]
+        twice = sorted({x for x in titles if titles.count(x) > 1})
+        if twice:
+            raise invalid(f"同じ文書が複数の決定に含まれています: {', '.join(twice)} / "
+                          f"A document is in more than one decision: {', '.join(twice)}.")
+    checked = []
+    for n, part in enumerate(parts, start=1):
+        try:
+            checked.append(_part(case, part, today))
+        except Refusal as exc:
+            if len(parts) == 1:
+                raise
+            raise Refusal(exc.code, f"決定{n}: {exc.message}") from None
     if case.required_scope:
-        short = narrowed(case.required_scope, [{"title": d.title, "disclosure": d.disclosure} for d in cmd.documents])
+        documents = [doc for p in checked for doc in p["documents"]]
+        short = narrowed(case.required_scope, documents)
         if short:
             raise conflict(f"裁決・判決が求める範囲より狭い決定はできません: {', '.join(short)} / "
                            f"The ruling requires wider disclosure of: {', '.join(short)}.")
+    extra = {"covers_remainder": remainder or cmd.covers_remainder} if case.remainder_owed else {}
+    return [draft("DecisionDrafted", cmd.actor, now, drafted_by=cmd.actor.username, **checked[0], parts=checked,
+                  **extra)]
+
+
+def _part(case: RequestCase, part: c.DecisionPart, today: date) -> dict:
+    """One decision of a draft, checked (domain.md, Decisions), as event data."""
+    if part.outcome not in OUTCOMES:
+        raise invalid(f"outcome は {', '.join(OUTCOMES)} のいずれかです。 / Unknown outcome {part.outcome!r}.")
+    if part.outcome == "non_disclosure" and part.non_disclosure_ground not in GROUNDS:
+        raise invalid(
+            "非公開の理由（exempt / not_held）を指定してください。 / non_disclosure_ground is required."
+        )
+    needs_clause = part.outcome in ("partial", "neither_confirm_nor_deny") or (
+        part.outcome == "non_disclosure" and part.non_disclosure_ground == "exempt"
+    )
+    if needs_clause and not part.exemptions:
+        raise invalid(
+            "非公開とする条項と理由を記載してください。 / Exemption clauses with reasons are required."
+        )
+    for ex in part.exemptions:
+        _required(ex.clause, "exemptions.clause")
+        _required(ex.reason, "exemptions.reason")
+    if part.outcome != "full" and not needs_clause:
+        _required(part.reason_text, "reason_text")
+    for doc in part.documents:
+        if doc.disclosure not in DISCLOSURES:
+            raise invalid(f"documents.disclosure は {', '.join(DISCLOSURES)} のいずれかです。")
     disclosure_on = None
-    if cmd.outcome in ("full", "partial"):
-        disclosure_on = _date(cmd.disclosure_on, "disclosure_on", today, default_today=False)
+    if part.outcome in ("full", "partial"):
+        disclosure_on = _date(part.disclosure_on, "disclosure_on", today, default_today=False)
         if disclosure_on < today:
             raise invalid("公開実施日は今日以降にしてください。 / disclosure_on cannot be in the past.")
-    return [
-        draft(
-            "DecisionDrafted",
-            cmd.actor,
-            now,
-            outcome=cmd.outcome,
-            drafted_by=cmd.actor.username,
-            non_disclosure_ground=cmd.non_disclosure_ground if cmd.outcome == "non_disclosure" else None,
-            exemptions=[{"clause": e.clause, "reason": e.reason} for e in cmd.exemptions],
-            documents=[{"title": d.title, "disclosure": d.disclosure} for d in cmd.documents],
-            reason_text=cmd.reason_text,
-            disclosure_on=disclosure_on.isoformat() if disclosure_on else None,
+        _check_hold(case, disclosure_on, today)
+    return {
+        "outcome": part.outcome,
+        "non_disclosure_ground": part.non_disclosure_ground if part.outcome == "non_disclosure" else None,
+        "exemptions": [{"clause": e.clause, "reason": e.reason} for e in part.exemptions],
+        "documents": [{"title": d.title, "disclosure": d.disclosure} for d in part.documents],
+        "reason_text": part.reason_text,
+        "disclosure_on": disclosure_on.isoformat() if disclosure_on else None,
+    }
+
+
+def _check_hold(case: RequestCase, disclosure_on: date, decided: date) -> None:
+    """Two full weeks between the decision and disclosure when a third party objected (情報公開条例;
+    cf. 情報公開法13条③). At drafting the decision is taken as made today: a draft that no approval
+    today could issue is refused now, naming the earliest lawful date; approval checks again."""
+    if not case.objecting_parties():
+        return
+    earliest = deadlines.third_party_earliest_disclosure(decided, _rules(case).third_party_hold_days)
+    if disclosure_on < earliest:
+        raise conflict(
+            f"第三者が反対しているため、公開実施日は {earliest} 以降にしてください（決定日と公開日の間に2週間以上）。 / "
+            f"A third party objected: disclosure cannot be before {earliest}."
         )
-    ]
 
 
 @_decides(c.ReturnDraft)
 def _return(case: RequestCase, cmd: c.ReturnDraft, now: datetime) -> list[EventDraft]:
+    _pending_draft(case)  # a decided case with a 特例延長 remainder owed may have none
     _required(cmd.comment, "comment")
     return [draft("DraftReturned", cmd.actor, now, comment=cmd.comment)]
 
 
+def _pending_draft(case: RequestCase) -> list[Decision]:
+    if case.draft is None:
+        raise conflict("決裁待ちの決定案がありません。 / There is no draft awaiting approval.")
+    return case.draft_parts or [case.draft]
+
+
 @_decides(c.ApproveDecision)
 def _approve(case: RequestCase, cmd: c.ApproveDecision, now: datetime) -> list[EventDraft]:
+    """決裁: every part of the draft becomes a decision of its own, with its id, notice and appeal window."""
     today = jst_date(now)
-    assert case.draft is not None
-    if cmd.actor.username == case.draft.drafted_by:
+    parts = _pending_draft(case)
+    if cmd.actor.username == parts[0].drafted_by:
         raise forbidden(
             "起案者は自分の決定案を決裁できません。 / The drafter cannot approve their own draft."
         )
@@ -340,16 +397,27 @@ def _approve(case: RequestCase, cmd: c.ApproveDecision, now: datetime) -> list[E
     _not_future(decided, "decided_on", today)
     if decided < _d(case.received_on):
         raise invalid("決定日は受付日より前にできません。 / decided_on cannot be before received_on.")
+    earlier = [x.decided_on for x in case.decisions if x.decided_on]
+    if earlier and decided.isoformat() < max(earlier):
+        raise invalid(f"決定日は先の決定（{max(earlier)}）より前にできません。 / "
+                      f"decided_on cannot be before the earlier decision of {max(earlier)}.")
     rules = _rules(case)
-    earliest = None
-    if case.draft.outcome in ("full", "partial") and case.objecting_parties():
-        earliest = deadlines.third_party_earliest_disclosure(decided, rules.third_party_hold_days)
-        if case.draft.disclosure_on and _d(case.draft.disclosure_on) < earliest:
-            raise conflict(
-                f"第三者が反対しているため、公開実施日は {earliest} 以降にしてください（決定日と公開日の間に2週間以上）。 / "
-                f"A third party objected: disclosure cannot be before {earliest}."
-            )
     window = deadlines.appeal_window_end(learned_on=decided, decided_on=decided, calendar=rules.calendar())
+    infos = []
+    for n, part in enumerate(parts, start=1):
+        earliest = None
+        if part.discloses and case.objecting_parties():
+            earliest = deadlines.third_party_earliest_disclosure(decided, rules.third_party_hold_days)
+            if part.disclosure_on:
+                _check_hold(case, _d(part.disclosure_on), decided)
+        infos.append({
+            "decision_id": f"{case.case_id}-D{case.decision_seq + n}",
+            "outcome": part.outcome,
+            "earliest_disclosure_on": earliest.isoformat() if earliest else None,
+            "appeal_window_ends": window.value.isoformat(),
+            "report_to_council": part.outcome == "neither_confirm_nor_deny" and rules.report_ncnd_to_council,
+        })
+    first = infos[0]
     return [
         draft(
             "DecisionApproved",
@@ -358,27 +426,39 @@ def _approve(case: RequestCase, cmd: c.ApproveDecision, now: datetime) -> list[E
             decided_on=decided.isoformat(),
             approved_by=cmd.actor.username,
             comment=cmd.comment,
-            outcome=case.draft.outcome,
-            earliest_disclosure_on=earliest.isoformat() if earliest else None,
+            outcome=first["outcome"],
+            decision_id=first["decision_id"],
+            earliest_disclosure_on=first["earliest_disclosure_on"],
             appeal_window_ends=window.value.isoformat(),
-            report_to_council=case.draft.outcome == "neither_confirm_nor_deny"
-            and rules.report_ncnd_to_council,
+            report_to_council=any(i["report_to_council"] for i in infos),
+            parts=infos,
         )
     ]
 
 
 @_decides(c.RecordNoticeDelivery)
 def _delivered(case: RequestCase, cmd: c.RecordNoticeDelivery, now: datetime) -> list[EventDraft]:
+    """通知の到達: the appeal window of each decision delivered runs from this day (行政不服審査法18条)."""
     today = jst_date(now)
-    assert case.decision is not None and case.decision.decided_on
+    if cmd.decision_id:
+        found = case.find_decision(cmd.decision_id)
+        if found is None:
+            raise invalid(f"この請求に決定 {cmd.decision_id} はありません。 / No decision {cmd.decision_id} on this case.")
+        targets = [found]
+    else:
+        targets = case.latest_batch() or case.decisions
+    assert targets and targets[0].decided_on
     delivered = _date(cmd.delivered_on, "delivered_on", today)
     _not_future(delivered, "delivered_on", today)
-    decided = _d(case.decision.decided_on)
-    if delivered < decided:
-        raise invalid("到達日は決定日より前にできません。 / delivered_on cannot be before the decision.")
-    window = deadlines.appeal_window_end(
-        learned_on=delivered, decided_on=decided, calendar=_rules(case).calendar()
-    )
+    windows = {}
+    for x in targets:
+        decided = _d(x.decided_on)
+        if delivered < decided:
+            raise invalid("到達日は決定日より前にできません。 / delivered_on cannot be before the decision.")
+        windows[x.decision_id] = deadlines.appeal_window_end(
+            learned_on=delivered, decided_on=decided, calendar=_rules(case).calendar()
+        )
+    window = windows[targets[0].decision_id]
     return [
         draft(
             "NoticeDelivered",
@@ -387,6 +467,8 @@ def _delivered(case: RequestCase, cmd: c.RecordNoticeDelivery, now: datetime) ->
             delivered_on=delivered.isoformat(),
             appeal_window_ends=window.value.isoformat(),
             appeal_window=window.to_dict()["explanation"],
+            decision_ids=[x.decision_id for x in targets],
+            windows={k: w.value.isoformat() for k, w in windows.items()},
         )
     ]
 
@@ -394,12 +476,13 @@ def _delivered(case: RequestCase, cmd: c.RecordNoticeDelivery, now: datetime) ->
 @_decides(c.RecordDisclosure)
 def _disclosure(case: RequestCase, cmd: c.RecordDisclosure, now: datetime) -> list[EventDraft]:
     today = jst_date(now)
-    if not case.discloses_anything():
+    pending = case.to_disclose()
+    if not pending:
         raise conflict("この決定には公開する文書がありません。 / This decision discloses nothing.")
-    assert case.decision is not None
     executed = _date(cmd.executed_on, "executed_on", today)
     _not_future(executed, "executed_on", today)
-    earliest = _d(case.decision.earliest_disclosure_on)
+    holds = [x.earliest_disclosure_on for x in pending if x.earliest_disclosure_on]
+    earliest = _d(max(holds)) if holds else None
     if earliest and executed < earliest:
         raise conflict(
             f"第三者が反対意見を出しているため、{earliest} より前には公開できません。 / "
@@ -428,9 +511,10 @@ def _disclosure(case: RequestCase, cmd: c.RecordDisclosure, now: datetime) -> li
             method=cmd.method,
             pages=cmd.pages,
             **fee_data,
+            decision_ids=[x.decision_id for x in pending],
         )
     ]
-    if case.appeal_window_closed:
+    if case.appeal_window_closed and not case.remainder_owed:
         events.append(draft("CaseClosed", cmd.actor, now, reason="final"))
     return events
 
@@ -456,8 +540,7 @@ def _reissue(case: RequestCase, cmd: c.ReissueNotice, now: datetime) -> list[Eve
 @_decides(c.RecordNcndReport)
 def _ncnd_report(case: RequestCase, cmd: c.RecordNcndReport, now: datetime) -> list[EventDraft]:
     today = jst_date(now)
-    decision = case.decision or (case.previous_decisions[-1] if case.previous_decisions else None)
-    if decision is None or decision.outcome != "neither_confirm_nor_deny":
+    if not any(x.outcome == "neither_confirm_nor_deny" for x in [*case.decisions, *case.previous_decisions]):
         raise conflict("存否応答拒否の決定がありません。 / This case has no neither-confirm-nor-deny decision.")
     if case.ncnd_reported_on:
         raise conflict(f"{case.ncnd_reported_on} に報告済みです。 / Already reported on {case.ncnd_reported_on}.")

@@ -36,12 +36,18 @@ def notices_for(case: RequestCase, event: EventDraft, version: int) -> list[Noti
     if kind == "ThirdPartyConsulted":
         return [NoticeRequest(req, "third_party_opinion_request", version, d["party_id"])]
     if kind == "DecisionApproved":
-        out = [NoticeRequest(req, DECISION_NOTICE[d["outcome"]], version)]
-        if d.get("earliest_disclosure_on"):
-            # 反対意見書を提出した第三者へ、公開決定と公開実施日を直ちに通知する
-            out += [
-                NoticeRequest(req, "third_party_disclosure_notice", version, p.party_id)
-                for p in case.objecting_parties()
-            ]
+        # one notice (with its own 教示) per decision approved; the parts of an approval recorded before
+        # requests had several decisions are that one decision
+        parts = d.get("parts") or [d]
+        out = []
+        for part in parts:
+            decision_id = part.get("decision_id")
+            out.append(NoticeRequest(req, DECISION_NOTICE[part["outcome"]], version, decision_id=decision_id))
+            if part.get("earliest_disclosure_on"):
+                # 反対意見書を提出した第三者へ、公開決定と公開実施日を直ちに通知する
+                out += [
+                    NoticeRequest(req, "third_party_disclosure_notice", version, p.party_id, decision_id=decision_id)
+                    for p in case.objecting_parties()
+                ]
         return out
     return []

@@ -24,6 +24,10 @@ class ThirdParty:
 
 @dataclass
 class Decision:
+    """One decision (決定) — a part of a draft once approved. A request may get several: e.g. a 公開決定
+    for some documents and a 不存在による非公開決定 for others, each with its own notice, 教示 and appeal
+    window; or, after a 特例延長, a decision for the substantial part and a later one for the remainder."""
+
     outcome: str
     non_disclosure_ground: str | None = None
     exemptions: list[dict[str, str]] = field(default_factory=list)
@@ -35,6 +39,20 @@ class Decision:
     decided_on: str | None = None
     approved_by: str | None = None
     earliest_disclosure_on: str | None = None
+    decision_id: str = ""  # R-2026-00012-D1: stable, numbered across the case (re-decisions included)
+    part: int = 1  # position in its draft
+    batch: int = 0  # which approval issued it (parts approved together share it)
+    covers_remainder: bool = False  # the decision that settles a 特例延長's remainder
+    notice_delivered_on: str | None = None
+    appeal_window_ends: str | None = None
+    appeal_window_closed: bool = False
+    hold_ended: bool = False
+    disclosed_on: str | None = None
+    challenged_by: list[str] = field(default_factory=list)
+
+    @property
+    def discloses(self) -> bool:
+        return self.outcome in ("full", "partial")
 
 
 @dataclass
@@ -60,6 +78,11 @@ class RequestCase:
     excluded_days: int = 0
     extended: bool = False
     remainder_due: str | None = None
+    # 特例延長 recorded as a deadline: the remainder's decision is owed until a decision covers it
+    remainder_owed: bool = False
+    remainder_work_due: str | None = None
+    remainder_reminded: bool = False
+    remainder_overdue: bool = False
     reminded_for: str | None = None
     overdue: bool = False
     # correction (補正)
@@ -69,9 +92,13 @@ class RequestCase:
     # third parties
     third_parties: list[ThirdParty] = field(default_factory=list)
     # decision
-    draft: Decision | None = None
+    draft: Decision | None = None  # the first part of the draft awaiting approval
+    draft_parts: list[Decision] = field(default_factory=list)
     drafts: int = 0
-    decision: Decision | None = None
+    decision: Decision | None = None  # the first decision of ``decisions`` (the one-decision view)
+    decisions: list[Decision] = field(default_factory=list)  # approved since receipt or the last reopening
+    decision_seq: int = 0
+    approvals: int = 0
     notice_delivered_on: str | None = None
     appeal_window_ends: str | None = None
     hold_ended: bool = False
@@ -102,4 +129,17 @@ class RequestCase:
         return [p for p in self.third_parties if p.responded_on is None and not p.lapsed]
 
     def discloses_anything(self) -> bool:
-        return self.decision is not None and self.decision.outcome in ("full", "partial")
+        return any(d.discloses for d in self.decisions)
+
+    def to_disclose(self) -> list[Decision]:
+        """Decisions that disclose something not yet disclosed."""
+        return [d for d in self.decisions if d.discloses and d.disclosed_on is None]
+
+    def find_decision(self, decision_id: str) -> Decision | None:
+        return next((d for d in self.decisions if d.decision_id == decision_id), None)
+
+    def latest_batch(self) -> list[Decision]:
+        return [d for d in self.decisions if d.batch == self.approvals]
+
+    def windows_closed(self) -> bool:
+        return bool(self.decisions) and all(d.appeal_window_closed for d in self.decisions)

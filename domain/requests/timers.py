@@ -50,16 +50,30 @@ def pending_timers(case: RequestCase) -> list[Timer]:
         timers.append(Timer("correction_lapsed", (_d(case.correction_respond_by) + _DAY).isoformat()))
     for party in case.awaiting_opinions():
         timers.append(Timer("third_party_lapsed", (_d(party.respond_by) + _DAY).isoformat(), party.party_id))
-    decision = case.decision
-    if decision and decision.earliest_disclosure_on and not case.hold_ended:
-        timers.append(Timer("hold_ended", decision.earliest_disclosure_on))
-    if case.status == t.DECIDED and case.discloses_anything() and not case.uncollected and decision:
-        start = _d(decision.disclosure_on or decision.decided_on)
+    # one decision or several: each has its own third-party hold and appeal window
+    for decision in case.decisions:
+        if decision.earliest_disclosure_on and not decision.hold_ended:
+            timers.append(Timer("hold_ended", decision.earliest_disclosure_on, decision.decision_id))
+    waiting = case.to_disclose()
+    if case.status == t.DECIDED and waiting and not case.uncollected:
+        start = max(_d(x.disclosure_on or x.decided_on) for x in waiting)
         timers.append(
             Timer("uncollected", (start + timedelta(days=rules.uncollected_days) + _DAY).isoformat())
         )
-    if case.status in (t.DECIDED, t.DISCLOSED) and case.appeal_window_ends and not case.appeal_window_closed:
-        timers.append(Timer("appeal_window", (_d(case.appeal_window_ends) + _DAY).isoformat()))
+    if case.status in (t.DECIDED, t.DISCLOSED):
+        for decision in case.decisions:
+            if decision.appeal_window_ends and not decision.appeal_window_closed:
+                timers.append(Timer("appeal_window", (_d(decision.appeal_window_ends) + _DAY).isoformat(),
+                                    decision.decision_id))
+    if case.remainder_owed and case.remainder_due and case.remainder_work_due:
+        # 特例延長: the remainder's decision is owed by the date stated in the notice
+        if not case.remainder_reminded:
+            on = deadlines.reminder_on(_d(case.remainder_work_due), rules.reminder_lead_days, rules.calendar(),
+                                       not_before=_d(case.received_on))
+            timers.append(Timer("remainder_reminder", on.isoformat(), case.remainder_work_due))
+        if not case.remainder_overdue:
+            timers.append(Timer("remainder_overdue", (_d(case.remainder_due) + _DAY).isoformat(),
+                                case.remainder_due))
     return timers
 
 
@@ -92,15 +106,21 @@ def fire(case: RequestCase, timer: Timer, now: datetime) -> list[EventDraft]:
     if timer.kind == "third_party_lapsed":
         return [draft("ThirdPartyResponseLapsed", a, now, party_id=timer.key)]
     if timer.kind == "hold_ended":
-        return [draft("ThirdPartyHoldEnded", a, now, earliest_disclosure_on=timer.on)]
+        return [draft("ThirdPartyHoldEnded", a, now, earliest_disclosure_on=timer.on, decision_id=timer.key)]
     if timer.kind == "uncollected":
         events = [draft("DisclosureUncollected", a, now)]
-        if case.appeal_window_closed:
+        if case.appeal_window_closed and not case.remainder_owed:
             events.append(draft("CaseClosed", a, now, reason="uncollected"))
         return events
     if timer.kind == "appeal_window":
-        events = [draft("AppealWindowClosed", a, now, appeal_window_ends=case.appeal_window_ends)]
-        if case.status == t.DISCLOSED or not case.discloses_anything() or case.uncollected:
+        decision = case.find_decision(timer.key)
+        assert decision is not None
+        events = [draft("AppealWindowClosed", a, now, appeal_window_ends=decision.appeal_window_ends,
+                        decision_id=decision.decision_id)]
+        others_open = any(not x.appeal_window_closed for x in case.decisions if x is not decision)
+        if others_open or case.remainder_owed:
+            return events  # the request is final when every decision is, and none is still owed
+        if case.status == t.DISCLOSED or not case.to_disclose() or case.uncollected:
             reason = (
                 "uncollected"
                 if case.uncollected
@@ -108,6 +128,12 @@ def fire(case: RequestCase, timer: Timer, now: datetime) -> list[EventDraft]:
             )
             events.append(draft("CaseClosed", a, now, reason=reason))
         return events
+    if timer.kind == "remainder_reminder":
+        return [draft("RemainderReminderSent", a, now, remainder_due=case.remainder_due,
+                      remainder_work_due=case.remainder_work_due, department=case.department,
+                      reviewer=case.reviewer)]
+    if timer.kind == "remainder_overdue":
+        return [draft("RemainderOverdue", a, now, remainder_due=case.remainder_due, department=case.department)]
     raise ValueError(f"unknown timer {timer.kind}")
 
 

@@ -73,6 +73,21 @@ TRANSITIONS: dict[str, Rule] = {
     "reissue-notice": _rule(set(STATUSES) - {CLOSED}, {"front_desk", "reviewer", _OFFICER}, "通知書の訂正"),
 }
 
+# 特例延長 (著しく大量): after the decision for the substantial part the case is decided (its documents
+# can be disclosed and appealed) while the remainder's decision is still owed. Drafting, returning and
+# approving that decision run on the decided case too.
+REMAINDER_STATES = frozenset({DECIDED, DISCLOSED, UNDER_APPEAL, IN_LITIGATION})
+REMAINDER_ACTIONS = frozenset({"draft-decision", "return-draft", "approve-decision"})
+
+
+def states_for(action: str, *, remainder_owed: bool = False) -> frozenset[str]:
+    """The states in which ``action`` is allowed; wider while a 特例延長's remainder is owed."""
+    states = TRANSITIONS[action].states
+    if remainder_owed and action in REMAINDER_ACTIONS:
+        return states | REMAINDER_STATES
+    return states
+
+
 STATUS_LABELS = {
     AWAITING_CORRECTION: "補正待ち",
     UNDER_REVIEW: "審査中",
@@ -86,6 +101,7 @@ STATUS_LABELS = {
 }
 
 
-def allowed_actions(status: str, role: str) -> list[str]:
+def allowed_actions(status: str, role: str, *, remainder_owed: bool = False) -> list[str]:
     """Actions this role may take in this status (the console shows these buttons)."""
-    return [a for a, r in TRANSITIONS.items() if status in r.states and role in r.roles]
+    return [a for a, r in TRANSITIONS.items()
+            if status in states_for(a, remainder_owed=remainder_owed) and role in r.roles]

@@ -58,9 +58,12 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
     if not case.closed and case.decision is None:
         deadlines["decision_due"] = case.decision_due
         deadlines["work_due"] = case.work_due
+    if not case.closed and case.remainder_owed and case.remainder_due:  # 特例延長: the remainder's decision
+        deadlines["remainder_due"] = case.remainder_due
     for timer in pending_timers(case):
         name = f"{timer.kind}:{timer.key}" if timer.kind == "third_party_lapsed" else timer.kind
-        deadlines.setdefault(name, timer.on)
+        # several decisions: one row per kind, the earliest (each decision's own dates are in the case)
+        deadlines[name] = min(deadlines.get(name, timer.on), timer.on)
     if deadlines:
         await conn.executemany(
             "insert into deadline_view (case_id, deadline, due_on, department) values ($1, $2, $3, $4)",

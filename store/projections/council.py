@@ -21,8 +21,10 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
         d = r["data"]
         if r["type"] == "RequestReceived":
             department = d["department"]
-        elif r["type"] == "DecisionDrafted":
-            clauses = [e["clause"] for e in d.get("exemptions", [])]
+        elif r["type"] == "DecisionDrafted":  # of several decisions, the NCND ones are reported
+            parts = d.get("parts") or [d]
+            ncnd = [p for p in parts if p.get("outcome") == "neither_confirm_nor_deny"] or parts
+            clauses = [e["clause"] for p in ncnd for e in p.get("exemptions", [])]
         elif r["type"] == "DecisionApproved" and d.get("report_to_council"):
             await conn.execute(
                 """insert into council_reports (case_id, decided_on, department, clauses)

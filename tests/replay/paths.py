@@ -42,6 +42,12 @@ PATHS: dict[str, ReplayPath] = {
                                  "draft returned by the approver -> redrafted -> approved -> final"),
     "ncnd": ReplayPath("R-2099-90008", "completed",
                        "neither-confirm-nor-deny decision -> report to the council recorded -> final"),
+    "two_decisions": ReplayPath("R-2099-90009", "completed",
+                                "one draft, two decisions (full + not held) -> two notices -> the second's notice "
+                                "delivered later -> disclosure -> two appeal windows close -> final"),
+    "large_volume_remainder": ReplayPath("R-2099-90010", "completed",
+                                         "特例延長 -> decision for the substantial part -> disclosure -> remainder "
+                                         "reminder -> remainder overdue -> decision for the remainder -> final"),
     "appeal_partial_grant": ReplayPath("A-2099-90001", "completed",
                                        "appeal of a partial decision -> referred -> session below quorum "
                                        "-> session with quorum -> report -> partly granted (ruled)",

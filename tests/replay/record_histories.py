@@ -252,6 +252,43 @@ async def test_full(replay_env, database_url) -> None:
         assert (await case.event_types())[-2:] == ["AppealWindowClosed", "CaseClosed"]
 
 
+NOT_HELD = c.DecisionPart("non_disclosure", non_disclosure_ground="not_held",
+                          documents=(c.Document("協議録", "withheld"),), reason_text="協議録は作成していないため")
+
+
+async def test_two_decisions(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "two_decisions") as case:
+        today = await case.today()
+        full = c.DecisionPart("full", documents=(c.Document("契約書", "full"),), disclosure_on=today.isoformat())
+        await case.act("draft-decision", c.DraftDecision(actor=REVIEWER, parts=(full, NOT_HELD)))
+        decided = await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        assert decided["status"] == "decided"
+        await case.env.sleep(timedelta(days=20))
+        await case.act("record-notice-delivery", c.RecordNoticeDelivery(
+            actor=FRONT, delivered_on=(today + timedelta(days=20)).isoformat(), decision_id=f"{case.id}-D2"))
+        await case.act("record-disclosure", c.RecordDisclosure(actor=FRONT, method="viewing"))
+        assert await case.result() == "final"
+        assert (await case.event_types())[-3:] == ["AppealWindowClosed", "AppealWindowClosed", "CaseClosed"]
+
+
+async def test_large_volume_remainder(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "large_volume_remainder") as case:
+        today = await case.today()
+        await case.act("extend", c.Extend(actor=REVIEWER, large_volume=True, reason="著しく大量",
+                                          partial_due=(today + timedelta(days=30)).isoformat(),
+                                          remainder_due=(today + timedelta(days=60)).isoformat()))
+        full = c.DecisionPart("full", documents=(c.Document("契約書", "full"),), disclosure_on=today.isoformat())
+        await case.act("draft-decision", c.DraftDecision(actor=REVIEWER, parts=(full,)))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        await case.act("record-disclosure", c.RecordDisclosure(actor=FRONT, method="viewing"))
+        await case.env.sleep(timedelta(days=62))
+        types = await case.wait_for_event("RemainderOverdue")
+        assert types.index("RemainderReminderSent") < types.index("RemainderOverdue")
+        await case.act("draft-decision", c.DraftDecision(actor=REVIEWER, parts=(NOT_HELD,)))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        assert await case.result() == "final"
+
+
 async def test_partial_third_party(replay_env, database_url) -> None:
     async with recording(replay_env, database_url, "partial_third_party") as case:
         async with case.pool.acquire() as conn:
