@@ -12,8 +12,10 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from domain.calendar_change import CalendarChange, CalendarOutcome
     from domain.errors import Refusal
     from domain.events import ChallengeLink, ChallengeOutcome, EventDraft
+    from domain.requests import calendar_change
     from domain.requests import commands as c
     from domain.requests.challenges import conclusion_events, link_events
     from domain.requests.decide import decide
@@ -84,6 +86,16 @@ class RequestWorkflow(CaseMachine):
         """A ruling or judgment ended a challenge; a grant or revocation reopens the request."""
         await workflow.wait_condition(lambda: self._registered)
         await self._record(conclusion_events(self.case, outcome, workflow.now()), "request.challenge-concluded")
+
+    @workflow.update(name="calendar-changed")
+    async def calendar_changed(self, change: CalendarChange) -> CalendarOutcome:
+        """A closure day or a newer holiday table: recompute the future-facing dates in the domain and record
+        them (the event carries them, so a replay never recomputes); the timers follow the new state."""
+        await workflow.wait_condition(lambda: self._registered)
+        async with self._lock:
+            events = calendar_change.recompute(self.case, change, workflow.now())
+            await self._record_locked(events, "calendar.changed")
+        return calendar_change.outcome(self.case.case_id, events)
 
     @workflow.query(name="state")
     def state(self) -> dict[str, Any]:

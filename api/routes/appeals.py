@@ -20,7 +20,7 @@ from domain.appeals.decide import file as file_rules
 from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.errors import Refusal
-from store import cases, events, registry
+from store import cases, closures, events, registry
 from workflows.appeal import AppealResult, AppealWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["appeals", "council"])
@@ -47,6 +47,7 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
     filed_on = body.filed_on or jst_date(now)
     async with st.pool.acquire() as conn:
         row = await cases.get_case(conn, request_id)
+        added_closures = await closures.closure_dates(conn)  # the window rolls over closures added at run time
     if row is None:
         raise ApiError(404, "No such case.")
     req = row["state"]
@@ -62,7 +63,7 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
             decision={k: decision.get(k) for k in ("outcome", "documents", "exemptions", "reason_text",
                                                    "non_disclosure_ground", "decided_on")},
             third_party_objection=bool(objecting), third_parties=objecting,
-            requester_party_id=req["requester_party_id"], actor=principal.actor, rules=st.profile.appeal_rules(),
+            requester_party_id=req["requester_party_id"], actor=principal.actor, rules=st.profile.appeal_rules(added_closures),
             entered_at=now,
         )
 

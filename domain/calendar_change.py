@@ -1,0 +1,40 @@
+"""A change of the city's calendar that must reach open cases (domain.md "Dates have history").
+
+Two causes: the records officer adds a closure day (臨時閉庁日: a disaster, a system outage, or a
+newly announced holiday; 地方自治法4条の2②, the 休日条例), or the installed holiday table
+(``jpholiday``) now knows a 国民の祝日 it did not know when the case's dates were computed
+(祝日法3条). Either way each open case recomputes its future-facing dates in the pure domain and
+records the old and new dates as one event; replays apply the event and never recompute.
+
+Temporal payloads (update argument and result): ISO strings, no future import.
+"""
+
+from dataclasses import dataclass, field
+
+from domain.actors import Actor
+
+HOLIDAY_TABLE_REASON = "祝日表の更新（jpholiday）"
+
+
+@dataclass(frozen=True)
+class CalendarChange:
+    """What a case is told: every city closure now in force, and why its calendar changed."""
+
+    actor: Actor
+    closures: tuple[str, ...] = ()  # ISO dates: the profile's closures and every added one
+    closure_on: str | None = None  # the day just added, when the change is one closure
+    reason: str = ""  # as the records officer gave it, or HOLIDAY_TABLE_REASON
+
+
+@dataclass(frozen=True)
+class CalendarOutcome:
+    """One case's answer: its tracked dates before and after (equal when nothing moved)."""
+
+    case_id: str
+    before: dict[str, str] = field(default_factory=dict)
+    after: dict[str, str] = field(default_factory=dict)
+    recorded: bool = False  # an event was recorded (the dates moved, or the case's closures grew)
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
