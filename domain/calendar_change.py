@@ -10,10 +10,16 @@ Temporal payloads (update argument and result): ISO strings, no future import.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from domain.actors import Actor
 
 HOLIDAY_TABLE_REASON = "祝日表の更新（jpholiday）"
+
+
+def holiday_table_reason(version: str) -> str:
+    """Why ``kaiji calendar check --apply`` moved a date: the holiday table installed now."""
+    return f"祝日表の更新（jpholiday {version}） / holiday table updated (jpholiday {version})"
 
 
 @dataclass(frozen=True)
@@ -38,3 +44,19 @@ class CalendarOutcome:
     @property
     def changed(self) -> bool:
         return self.before != self.after
+
+
+# An open request's calendar-dependent dates lie at most about a year and a quarter ahead (a decision
+# within the extension limit, then 行政不服審査法18条② caps the appeal window at one year); two years
+# leave room. Court dates follow the court calendar, which a city closure does not touch.
+HORIZON = timedelta(days=730)
+
+
+def reaches_open_cases(closure_on: date, today: date) -> bool:
+    """Whether a closure day must be delivered to open cases now.
+
+    A day already past cannot move a deadline still to come: work_due, the reminder and the appeal
+    window only look at days from today on, and decided facts are never rewritten. A day beyond the
+    horizon moves none of today's dates; it is stored and every case registered from now on counts it.
+    """
+    return today <= closure_on <= today + HORIZON

@@ -14,7 +14,7 @@ from api.deps import AppState, state
 from api.errors import ApiError
 from api.schemas import Body, IsoDate
 from domain import clock
-from domain.calendar_change import CalendarChange
+from domain.calendar_change import CalendarChange, reaches_open_cases
 from domain.calendar_view import MAX_DAYS, effective_days
 from kaiji.calendar_delivery import deliver
 from store import closures
@@ -61,7 +61,7 @@ async def add_closure(body: ClosureIn, principal: Principal = Depends(authorized
         except closures.DuplicateClosure:
             raise ApiError(409, f"{day} は既に臨時閉庁日です。 / {day} is already a closure day.") from None
         in_force = st.profile.closures_with(await closures.closure_dates(conn))
-        open_ids = await closures.open_request_ids(conn)
+        open_ids = await closures.open_request_ids(conn) if reaches_open_cases(day, clock.today()) else []
     change = CalendarChange(actor=principal.actor, closures=tuple(d.isoformat() for d in in_force),
                             closure_on=day.isoformat(), reason=body.reason)
     delivery = await deliver(st.temporal, change, open_ids)

@@ -1,0 +1,63 @@
+"""`kaiji calendar check [--apply]`: open cases whose dates the installed holiday table would now change.
+
+After a ``jpholiday`` upgrade (a newly announced 国民の祝日) the cases already in flight still hold dates
+computed with the old table (docs/decisions.md "Events carry computed dates"). The check folds each open
+request from its events, recomputes with the same pure domain function the workflow uses and lists what
+would move; ``--apply`` sends the same ``calendar-changed`` update as a closure day, so each case records a
+``CalendarChanged`` event and its timers follow. The closures in force (profile + added) travel too, so a
+case a closure never reached (an unreachable worker at the time) is brought up to date the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import asyncpg
+import jpholiday
+
+from domain import clock
+from domain.actors import SYSTEM_ACTOR
+from domain.calendar_change import CalendarChange, CalendarOutcome, holiday_table_reason
+from domain.profile import Profile
+from domain.requests import calendar_change
+from domain.requests.evolve import fold
+from store import audit, closures, events
+
+
+@dataclass(frozen=True)
+class Check:
+    change: CalendarChange
+    pending: list[CalendarOutcome]  # the open cases whose dates would move
+
+
+def table_version() -> str:
+    return str(getattr(jpholiday, "__version__", "unknown"))
+
+
+async def check(conn: asyncpg.Connection, profile: Profile) -> Check:
+    in_force = profile.closures_with(await closures.closure_dates(conn))
+    change = CalendarChange(actor=SYSTEM_ACTOR, closures=tuple(d.isoformat() for d in in_force),
+                            reason=holiday_table_reason(table_version()))
+    now = clock.now()
+    pending = []
+    for case_id in await closures.open_request_ids(conn):
+        case = fold((e.type, e.data) for e in await events.read(conn, case_id))
+        outcome = calendar_change.outcome(case_id, calendar_change.recompute(case, change, now))
+        if outcome.changed:
+            pending.append(outcome)
+    return Check(change, pending)
+
+
+async def audit_apply(conn: asyncpg.Connection, result: Check) -> None:
+    """The operation's one audit entry, written before the cases are told."""
+    await audit.append(conn, audit.AuditEntry(
+        actor=SYSTEM_ACTOR.username, role=SYSTEM_ACTOR.role, action="calendar.holiday-table-applied",
+        detail={"jpholiday": table_version(), "cases": [o.case_id for o in result.pending]},
+    ))
+
+
+def describe(outcome: CalendarOutcome) -> str:
+    moves = [f"{name} {outcome.before.get(name, '-')} → {outcome.after.get(name, '-')}"
+             for name in sorted(outcome.before.keys() | outcome.after.keys())
+             if outcome.before.get(name) != outcome.after.get(name)]
+    return f"{outcome.case_id}  " + ", ".join(moves)
