@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from domain.actors import Actor
+from domain.events import EventDraft
 
 HOLIDAY_TABLE_REASON = "祝日表の更新（jpholiday）"
 
@@ -60,3 +61,18 @@ def reaches_open_cases(closure_on: date, today: date) -> bool:
     horizon moves none of today's dates; it is stored and every case registered from now on counts it.
     """
     return today <= closure_on <= today + HORIZON
+
+
+def why(change: CalendarChange) -> str:
+    """The step an explanation gets: what changed in the calendar."""
+    if change.closure_on:
+        return f"{change.closure_on} を臨時閉庁日とした（{change.reason}） / {change.closure_on} closed: {change.reason}"
+    return change.reason
+
+
+def outcome(case_id: str, events: list[EventDraft]) -> CalendarOutcome:
+    """The update's answer: before/after of the recorded event (or an unchanged, unrecorded case)."""
+    if not events:
+        return CalendarOutcome(case_id)
+    d = events[0].data
+    return CalendarOutcome(case_id, dict(d["before"]), dict(d["after"]), recorded=True)

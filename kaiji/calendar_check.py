@@ -1,5 +1,8 @@
 """`kaiji calendar check [--apply]`: open cases whose dates the installed holiday table would now change.
 
+Requests (work_due, the reminder, the appeal window) and pending suits (the deadline to appeal a judgment,
+on the court calendar). Appeals have no date that depends on the calendar (their periods count days).
+
 After a ``jpholiday`` upgrade (a newly announced 国民の祝日) the cases already in flight still hold dates
 computed with the old table (docs/decisions.md "Events carry computed dates"). The check folds each open
 request from its events, recomputes with the same pure domain function the workflow uses and lists what
@@ -17,7 +20,9 @@ import jpholiday
 
 from domain import clock
 from domain.actors import SYSTEM_ACTOR
-from domain.calendar_change import CalendarChange, CalendarOutcome, holiday_table_reason
+from domain.calendar_change import CalendarChange, CalendarOutcome, holiday_table_reason, outcome
+from domain.litigation import calendar_change as suit_calendar
+from domain.litigation.state import fold as fold_suit
 from domain.profile import Profile
 from domain.requests import calendar_change
 from domain.requests.evolve import fold
@@ -42,9 +47,14 @@ async def check(conn: asyncpg.Connection, profile: Profile) -> Check:
     pending = []
     for case_id in await closures.open_request_ids(conn):
         case = fold((e.type, e.data) for e in await events.read(conn, case_id))
-        outcome = calendar_change.outcome(case_id, calendar_change.recompute(case, change, now))
-        if outcome.changed:
-            pending.append(outcome)
+        result = outcome(case_id, calendar_change.recompute(case, change, now))
+        if result.changed:
+            pending.append(result)
+    for suit_id in await closures.open_suit_ids(conn):
+        suit = fold_suit((e.type, e.data) for e in await events.read(conn, suit_id))
+        result = outcome(suit_id, suit_calendar.recompute(suit, change, now))
+        if result.changed:
+            pending.append(result)
     return Check(change, pending)
 
 

@@ -54,12 +54,12 @@ async def open_request_ids(conn: asyncpg.Connection) -> list[str]:
     return [r["case_id"] for r in rows]
 
 
-async def open_request_states(conn: asyncpg.Connection) -> list[dict]:
-    """The folded state of every open request (what ``kaiji calendar check`` recomputes)."""
-    rows = await conn.fetch("select state from case_view where status <> 'closed' order by case_id")
-    return [r["state"] for r in rows]
-
-
 async def closure_dates(conn: asyncpg.Connection) -> tuple[date, ...]:
     """The days added at run time, for the rules snapshot of a new case (merged with the profile's)."""
     return tuple(r["closed_on"] for r in await conn.fetch("select closed_on from calendar_closures order by 1"))
+
+
+async def open_suit_ids(conn: asyncpg.Connection) -> list[str]:
+    """Every suit not yet final (its deadline to appeal a judgment follows the court's calendar)."""
+    rows = await conn.fetch("select suit_id from suit_view where status <> 'final' order by suit_id")
+    return [r["suit_id"] for r in rows]

@@ -89,13 +89,8 @@ class RequestWorkflow(CaseMachine):
 
     @workflow.update(name="calendar-changed")
     async def calendar_changed(self, change: CalendarChange) -> CalendarOutcome:
-        """A closure day or a newer holiday table: recompute the future-facing dates in the domain and record
-        them (the event carries them, so a replay never recomputes); the timers follow the new state."""
-        await workflow.wait_condition(lambda: self._registered)
-        async with self._lock:
-            events = calendar_change.recompute(self.case, change, workflow.now())
-            await self._record_locked(events, "calendar.changed")
-        return calendar_change.outcome(self.case.case_id, events)
+        """A closure day or a newer holiday table: work_due, the reminder and the appeal window recompute."""
+        return await self._recalendar(change, calendar_change.recompute, lambda: self.case.case_id)
 
     @workflow.query(name="state")
     def state(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain import deadlines
-from domain.calendar_change import CalendarChange, CalendarOutcome
+from domain.calendar_change import CalendarChange, why
 from domain.clock import jst_date
 from domain.clock import parse_date as _d
 from domain.events import EventDraft, draft
@@ -70,12 +70,6 @@ def tracked_dates(case: RequestCase, today: date, rules: CaseRules | None = None
     return out
 
 
-def _why(change: CalendarChange) -> str:
-    if change.closure_on:
-        return f"{change.closure_on} を臨時閉庁日とした（{change.reason}） / {change.closure_on} closed: {change.reason}"
-    return change.reason
-
-
 def recompute(case: RequestCase, change: CalendarChange, now: datetime) -> list[EventDraft]:
     """The ``CalendarChanged`` event for this case, or [] when nothing about it changes.
 
@@ -92,13 +86,13 @@ def recompute(case: RequestCase, change: CalendarChange, now: datetime) -> list[
     before = tracked_dates(case, today, old_rules)
     data: dict[str, Any] = {}
     after = dict(before)
-    why = _why(change)
+    step = why(change)
     if "work_due" in before:
         work = deadlines.work_due(_d(case.decision_due), calendar)
         new_work = work.value.isoformat()
         if new_work != case.work_due or work.warning != case.due_warning:
             explanation = work.to_dict()["explanation"]
-            explanation["steps"].append(f"{today}: {why}; work_due {case.work_due} → {new_work}")
+            explanation["steps"].append(f"{today}: {step}; work_due {case.work_due} → {new_work}")
             data.update(work_due=new_work, due_warning=work.warning,
                         due_explanation={**case.due_explanation, "work_due": explanation})
         after["work_due"] = new_work
@@ -113,7 +107,7 @@ def recompute(case: RequestCase, change: CalendarChange, now: datetime) -> list[
         if window.value.isoformat() != case.appeal_window_ends:
             explanation = window.to_dict()["explanation"]
             explanation["steps"].append(
-                f"{today}: {why}; appeal_window_ends {case.appeal_window_ends} → {window.value}")
+                f"{today}: {step}; appeal_window_ends {case.appeal_window_ends} → {window.value}")
             data.update(appeal_window_ends=window.value.isoformat(), appeal_window=explanation)
         after["appeal_window_ends"] = window.value.isoformat()
     if before == after and set(merged) == set(old_rules.extra_closures):
@@ -122,11 +116,3 @@ def recompute(case: RequestCase, change: CalendarChange, now: datetime) -> list[
                   extra_closures=list(merged), before=before, after=after,
                   changed=sorted(k for k in after.keys() | before.keys() if before.get(k) != after.get(k)),
                   **data)]
-
-
-def outcome(case_id: str, events: list[EventDraft]) -> CalendarOutcome:
-    """The update's answer: before/after of the recorded event (or an unchanged, unrecorded case)."""
-    if not events:
-        return CalendarOutcome(case_id)
-    d = events[0].data
-    return CalendarOutcome(case_id, dict(d["before"]), dict(d["after"]), recorded=True)

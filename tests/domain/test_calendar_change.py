@@ -9,9 +9,14 @@ from datetime import date, datetime, time
 import jpholiday
 
 from domain.actors import Actor
-from domain.calendar_change import HOLIDAY_TABLE_REASON, CalendarChange
+from domain.calendar_change import HOLIDAY_TABLE_REASON, CalendarChange, outcome
 from domain.calendar_view import effective_days
 from domain.clock import JST
+from domain.litigation import calendar_change as suit_calendar
+from domain.litigation.state import SuitCase
+from domain.litigation.state import evolve as evolve_suit
+from domain.litigation.state import fold as fold_suit
+from domain.litigation.timers import pending_timers as pending_suit_timers
 from domain.profile import load_profile
 from domain.requests import calendar_change
 from domain.requests.evolve import evolve, fold
@@ -93,7 +98,7 @@ def test_a_later_closure_changes_no_date_but_reaches_the_case_rules() -> None:
     assert events[0].data["before"] == events[0].data["after"] and events[0].data["changed"] == []
     apply(case, events)
     assert "2026-04-30" in case.rules["extra_closures"]
-    assert calendar_change.outcome(case.case_id, events).changed is False
+    assert outcome(case.case_id, events).changed is False
 
 
 def test_a_closed_case_is_not_touched() -> None:
@@ -174,3 +179,28 @@ def test_the_effective_calendar_names_every_closed_day_and_its_source() -> None:
     assert by_day["2027-01-01"]["source"] == "holiday" and "元日" in by_day["2027-01-01"]["reason"]
     assert by_day["2027-01-04"]["source"] == "profile"
     assert len(days) == 10 and all(d["open"] is False for d in days)
+
+
+def judged_suit(served_on: str = "2026-03-02") -> SuitCase:
+    """A district court judgment served Mon 2026-03-02: 控訴 within 2 weeks, by Mon 03-16 (民訴法285条)."""
+    return fold_suit([
+        ("SuitFiled", {"suit_id": "L-2025-001", "request_id": "R-2025-00001", "court": "東京地方裁判所",
+                       "case_number": "令和7年(行ウ)第1号", "filed_on": "2025-12-01", "level": "district",
+                       "rules": {"extra_closures": []}}),
+        ("JudgmentEntered", {"court_level": "district", "judged_on": served_on, "served_on": served_on,
+                             "outcome": "upheld", "appeal_due": "2026-03-16"}),
+    ])
+
+
+def test_a_newer_holiday_table_moves_the_deadline_to_appeal_a_judgment_but_a_city_closure_does_not() -> None:
+    suit = judged_suit()
+    assert suit_calendar.recompute(suit, closure("2026-03-16"), at("2026-03-05")) == []  # 民訴法95条③: court days
+    change = CalendarChange(actor=OFFICER, reason=HOLIDAY_TABLE_REASON)
+    with newly_announced_holiday(date(2026, 3, 16), "新しい祝日"):
+        events = suit_calendar.recompute(suit, change, at("2026-03-05"))
+        assert suit_calendar.recompute(suit, change, at("2026-03-17")) == []  # a passed deadline stays passed
+    assert events[0].data["before"] == {"appeal_due": "2026-03-16"}
+    assert events[0].data["after"] == {"appeal_due": "2026-03-17"}
+    evolve_suit(suit, events[0].type, events[0].data)
+    assert suit.appeal_due == "2026-03-17"
+    assert pending_suit_timers(suit)[0].on == "2026-03-18"  # final at 00:00 JST after the new last day
