@@ -12,7 +12,8 @@ Temporal payloads (update argument and result): ISO strings, no future import.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from domain.actors import Actor
+from domain.actors import SYSTEM, Actor
+from domain.errors import forbidden
 from domain.events import EventDraft
 
 HOLIDAY_TABLE_REASON = "祝日表の更新（jpholiday）"
@@ -61,6 +62,16 @@ def reaches_open_cases(closure_on: date, today: date) -> bool:
     horizon moves none of today's dates; it is stored and every case registered from now on counts it.
     """
     return today <= closure_on <= today + HORIZON
+
+
+# Who may change the calendar of open cases: the records officer (総務課 情報公開係) over the API, the
+# operator's `kaiji calendar check --apply` as the system.
+AUTHORISED_ROLES = frozenset({"records_officer", SYSTEM})
+
+
+def check_authority(change: CalendarChange) -> None:
+    if change.actor.role not in AUTHORISED_ROLES:
+        raise forbidden(f"閉庁日の追加は情報公開係の権限です。 / Role {change.actor.role} may not change the calendar.")
 
 
 def why(change: CalendarChange) -> str:

@@ -87,6 +87,10 @@ class SuitWorkflow(CaseMachine):
         """A newer holiday table: the deadline to appeal the judgment rolls over the court's new closed day."""
         return await self._recalendar(change, calendar_change.recompute, lambda: self.case.suit_id)
 
+    @calendar_changed.validator
+    def _v_calendar_changed(self, change: CalendarChange) -> None:
+        self._check_calendar(change)
+
     @workflow.query(name="state")
     def state(self) -> dict[str, Any]:
         return asdict(self.case)

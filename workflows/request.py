@@ -92,6 +92,10 @@ class RequestWorkflow(CaseMachine):
         """A closure day or a newer holiday table: work_due, the reminder and the appeal window recompute."""
         return await self._recalendar(change, calendar_change.recompute, lambda: self.case.case_id)
 
+    @calendar_changed.validator
+    def _v_calendar_changed(self, change: CalendarChange) -> None:
+        self._check_calendar(change)
+
     @workflow.query(name="state")
     def state(self) -> dict[str, Any]:
         return asdict(self.case)

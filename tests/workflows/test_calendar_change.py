@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
 from domain.calendar_change import CalendarChange, CalendarOutcome
 from domain.clock import jst_date, start_of_day
 from store import events
-from tests.workflows.harness import OFFICER
+from tests.workflows.harness import OFFICER, REVIEWER
 from tests.workflows.test_request_timers import started, wait_for_event  # noqa: F401 (fixture)
 from workflows.request import RequestWorkflow
 
@@ -15,6 +18,10 @@ from workflows.request import RequestWorkflow
 async def test_a_closure_on_work_due_moves_work_due_and_the_reminder_timer(time_env, started) -> None:  # noqa: F811
     handle, pool, _, state = started
     closed = state["work_due"]
+    with pytest.raises(WorkflowUpdateFailedError):  # the validator: only the records officer (or the system)
+        await handle.execute_update(RequestWorkflow.calendar_changed, CalendarChange(
+            actor=REVIEWER, closures=(closed,), closure_on=closed, reason="x"), result_type=CalendarOutcome)
+    assert (await handle.query(RequestWorkflow.state))["work_due"] == closed
     change = CalendarChange(actor=OFFICER, closures=(closed,), closure_on=closed, reason="台風による臨時閉庁")
     out = await handle.execute_update(RequestWorkflow.calendar_changed, change, result_type=CalendarOutcome)
     assert out.before["work_due"] == closed and out.after["work_due"] < closed
