@@ -19,7 +19,7 @@ import asyncpg
 import jpholiday
 
 from domain import clock
-from domain.actors import SYSTEM_ACTOR
+from domain.actors import SYSTEM, Actor
 from domain.calendar_change import CalendarChange, CalendarOutcome, holiday_table_reason, outcome
 from domain.litigation import calendar_change as suit_calendar
 from domain.litigation.state import fold as fold_suit
@@ -39,9 +39,10 @@ def table_version() -> str:
     return str(getattr(jpholiday, "__version__", "unknown"))
 
 
-async def check(conn: asyncpg.Connection, profile: Profile) -> Check:
+async def check(conn: asyncpg.Connection, profile: Profile, operator: str = SYSTEM) -> Check:
+    """``operator`` (``cli:<user>``) acts as the system: the event and the audit entry name who ran it."""
     in_force = profile.closures_with(await closures.closure_dates(conn))
-    change = CalendarChange(actor=SYSTEM_ACTOR, closures=tuple(d.isoformat() for d in in_force),
+    change = CalendarChange(actor=Actor(operator, SYSTEM), closures=tuple(d.isoformat() for d in in_force),
                             reason=holiday_table_reason(table_version()))
     now = clock.now()
     pending = []
@@ -61,7 +62,7 @@ async def check(conn: asyncpg.Connection, profile: Profile) -> Check:
 async def audit_apply(conn: asyncpg.Connection, result: Check) -> None:
     """The operation's one audit entry, written before the cases are told."""
     await audit.append(conn, audit.AuditEntry(
-        actor=SYSTEM_ACTOR.username, role=SYSTEM_ACTOR.role, action="calendar.holiday-table-applied",
+        actor=result.change.actor.username, role=SYSTEM, action="calendar.holiday-table-applied",
         detail={"jpholiday": table_version(), "cases": [o.case_id for o in result.pending]},
     ))
 

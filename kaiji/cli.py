@@ -1,5 +1,4 @@
-"""The `kaiji` command (typer): run the stack or one component, migrate, users, audit, projections, keys,
-calendar."""
+"""The `kaiji` command (typer): run the stack or one component, migrate, users, audit, projections, keys."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from kaiji.cli_calendar import calendar_app
 from kaiji.cli_reports import report_app, simulate
 from kaiji.settings import SettingsError, load_settings
 
@@ -18,7 +18,6 @@ audit_app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit cha
 projections_app = typer.Typer(no_args_is_help=True, help="Read models built from events")
 user_app = typer.Typer(no_args_is_help=True, help="Staff accounts")
 keys_app = typer.Typer(no_args_is_help=True, help="Encryption keys for personal data")
-calendar_app = typer.Typer(no_args_is_help=True, help="The office calendar: holidays and closure days")
 app.add_typer(audit_app, name="audit")
 app.add_typer(projections_app, name="projections")
 app.add_typer(user_app, name="user")
@@ -206,43 +205,6 @@ def keys_rotate() -> None:
     typer.echo(f"notices: re-encrypted {notes.reencrypted} record(s) with key {key}")
     if notes.encrypted:
         typer.echo(f"notices: encrypted {notes.encrypted} record(s) stored in plaintext before migration 0009")
-
-
-@calendar_app.command("check")
-def calendar_check(apply: Annotated[bool, typer.Option(help="record the new dates on the cases")] = False) -> None:
-    """Open cases whose dates the installed holiday table (jpholiday) would change; exit 1 if any (unless --apply)."""
-    from domain.profile import load_profile
-    from kaiji.calendar_check import audit_apply, check, describe, table_version
-    from kaiji.calendar_delivery import deliver
-    from kaiji.secrets import load_secrets
-    from kaiji.temporal import connect_client
-
-    settings = _settings()
-    profile = load_profile(settings.profile)
-
-    async def run():
-        result = await _with_conn(lambda c: check(c, profile))
-        if not apply or not result.pending:
-            return result, None
-        client = await connect_client(settings, load_secrets(settings))
-        await _with_conn(lambda c: audit_apply(c, result))
-        return result, await deliver(client, result.change, [o.case_id for o in result.pending])
-
-    result, delivery = asyncio.run(run())
-    for outcome in (delivery.affected if delivery else result.pending):
-        typer.echo(describe(outcome))
-    if delivery is not None:
-        typer.echo(f"applied: {len(delivery.affected)} case(s) changed (jpholiday {table_version()})")
-        for case_id in delivery.unreached:
-            typer.echo(f"UNREACHED: {case_id}", err=True)
-        if delivery.unreached:
-            raise typer.Exit(1)
-        return
-    if not result.pending:
-        typer.echo(f"no open case would change (jpholiday {table_version()})")
-        return
-    typer.echo(f"{len(result.pending)} open case(s) would change; run `kaiji calendar check --apply`")
-    raise typer.Exit(1)
 
 
 def main() -> None:
