@@ -11,7 +11,19 @@ from fastapi import FastAPI, Request
 
 from api import authz, errors
 from api.deps import AppState
-from api.routes import appeals, codec, council, exports, records, reports, requests, suits, system, users
+from api.routes import (
+    appeals,
+    calendar,
+    codec,
+    council,
+    exports,
+    records,
+    reports,
+    requests,
+    suits,
+    system,
+    users,
+)
 from domain.profile import load_profile
 from kaiji.logs import configure_logging
 from kaiji.secrets import load_secrets
@@ -57,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     app.add_middleware(codec.TemporalUiCors, settings=settings)
-    for module in (system, users, requests, appeals, suits, council, records, exports, reports, codec):
+    for module in (system, users, requests, appeals, suits, council, records, exports, reports, codec, calendar):
         app.include_router(module.router)
     authz.check_routes(app.openapi())  # no operation without a row in the authorisation matrix
     return app

@@ -148,6 +148,9 @@ MATRIX: dict[str, Grant] = {
     f"GET {V1}/reports/annual.xlsx": allow(RO),
     f"GET {V1}/reports/annual.pdf": allow(RO),
     f"POST {V1}/reports/annual/{{fiscal_year}}/publish": allow(RO),
+    # The office calendar: everyone who works cases reads it; only the records officer adds closure days
+    f"GET {V1}/calendar": allow(SIGNED_IN),
+    f"POST {V1}/calendar/closures": allow(RO),
     # Audit and the Temporal UI codec server
     f"GET {V1}/audit": allow(RO),
     f"GET {V1}/audit/verify": allow(RO),

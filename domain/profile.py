@@ -16,6 +16,7 @@ through Temporal (no pydantic in workflow payloads).
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -230,8 +231,13 @@ class Profile(_Model):
 
     # --- lookups ---------------------------------------------------------------
 
-    def calendar(self) -> "BusinessCalendar":
-        return BusinessCalendar(self.extra_closures)
+    def calendar(self, added: "Iterable[date]" = ()) -> "BusinessCalendar":
+        """The office calendar: the profile's closures plus any ``added`` at run time (calendar_closures)."""
+        return BusinessCalendar(self.closures_with(added))
+
+    def closures_with(self, added: "Iterable[date]" = ()) -> tuple[date, ...]:
+        """The profile's closures merged with the ones added at run time, sorted and without repeats."""
+        return tuple(sorted({*self.extra_closures, *added}))
 
     def kind(self, kind: str) -> "RequestKindRule":
         try:
@@ -267,7 +273,8 @@ class Profile(_Model):
         items += [f"requester_categories[{c.code}]" for c in self.requester_categories if c.confirm]
         return tuple(items)
 
-    def case_rules(self, kind: str) -> "CaseRules":
+    def case_rules(self, kind: str, added_closures: "Iterable[date]" = ()) -> "CaseRules":
+        """The snapshot a new request carries; ``added_closures`` are the closures added at run time."""
         rule = self.kind(kind)
         return CaseRules(
             kind=kind,
@@ -279,11 +286,11 @@ class Profile(_Model):
             third_party_hold_days=self.third_party_hold_days,
             uncollected_days=self.uncollected_days,
             report_ncnd_to_council=self.report_ncnd_to_council,
-            extra_closures=tuple(d.isoformat() for d in self.extra_closures),
+            extra_closures=tuple(d.isoformat() for d in self.closures_with(added_closures)),
             basis=rule.basis,
         )
 
-    def appeal_rules(self) -> "AppealRules":
+    def appeal_rules(self, added_closures: "Iterable[date]" = ()) -> "AppealRules":
         """The snapshot one appeal carries: correction period, council members, quorum, report target."""
         from domain.appeals.commands import AppealRules
 
@@ -292,7 +299,7 @@ class Profile(_Model):
             report_target_days=self.council.report_target_days,
             council_members=tuple(m.id for m in self.council.members),
             quorum=self.quorum(),
-            extra_closures=tuple(d.isoformat() for d in self.extra_closures),
+            extra_closures=tuple(d.isoformat() for d in self.closures_with(added_closures)),
         )
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from kaiji.cli_calendar import calendar_app
 from kaiji.cli_reports import report_app, simulate
 from kaiji.settings import SettingsError, load_settings
 
@@ -23,6 +24,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(keys_app, name="keys")
 app.add_typer(report_app, name="report")
 app.command("simulate")(simulate)
+app.add_typer(calendar_app, name="calendar")
 
 
 def _settings():

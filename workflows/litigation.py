@@ -13,8 +13,10 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from domain.calendar_change import CalendarChange, CalendarOutcome
     from domain.errors import Refusal
     from domain.events import CaseSignal, ChallengeLink, ChallengeOutcome, EventDraft, NoticeRequest
+    from domain.litigation import calendar_change
     from domain.litigation import commands as c
     from domain.litigation.decide import REOPENING, decide, file
     from domain.litigation.state import SuitCase, evolve
@@ -80,6 +82,15 @@ class SuitWorkflow(CaseMachine):
     async def registered(self) -> SuitResult:
         await workflow.wait_condition(lambda: self._registered)
         return self.result()
+
+    @workflow.update(name="calendar-changed")
+    async def calendar_changed(self, change: CalendarChange) -> CalendarOutcome:
+        """A newer holiday table: the deadline to appeal the judgment rolls over the court's new closed day."""
+        return await self._recalendar(change, calendar_change.recompute, lambda: self.case.suit_id)
+
+    @calendar_changed.validator
+    def _v_calendar_changed(self, change: CalendarChange) -> None:
+        self._check_calendar(change)
 
     @workflow.query(name="state")
     def state(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from domain.actors import SYSTEM_ACTOR
+    from domain.calendar_change import CalendarChange, CalendarOutcome, check_authority, outcome
     from domain.clock import start_of_day
     from domain.errors import Refusal
     from domain.events import EventDraft, NoticeRequest, draft
@@ -55,6 +56,23 @@ class CaseMachine:
                 raise refusal_error(exc) from None
             await self._record_locked(events, f"{self.kind}.{self.action_of[type(cmd)]}")
         return self.result()
+
+    async def _recalendar(self, change: CalendarChange, recompute: Callable[..., list[EventDraft]],
+                          case_id: Callable[[], str]) -> CalendarOutcome:
+        """A calendar-changed handler's body: the domain recomputes the dates on the current state, the event
+        carries them (a replay applies, never recomputes), and the timers follow the new state."""
+        await workflow.wait_condition(lambda: self._registered)
+        async with self._lock:
+            events = recompute(self.case, change, workflow.now())
+            await self._record_locked(events, "calendar.changed")
+        return outcome(case_id(), events)
+
+    def _check_calendar(self, change: CalendarChange) -> None:
+        """The calendar-changed validator: only the records officer or the system may change a case's calendar."""
+        try:
+            check_authority(change)
+        except Refusal as exc:
+            raise refusal_error(exc) from None
 
     def _check(self, cmd: Any) -> None:
         """An Update validator's body: refuse, leaving nothing in the history, what the domain refuses now.

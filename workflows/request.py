@@ -12,8 +12,10 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from domain.calendar_change import CalendarChange, CalendarOutcome
     from domain.errors import Refusal
     from domain.events import ChallengeLink, ChallengeOutcome, EventDraft
+    from domain.requests import calendar_change
     from domain.requests import commands as c
     from domain.requests.challenges import conclusion_events, link_events
     from domain.requests.decide import decide
@@ -84,6 +86,15 @@ class RequestWorkflow(CaseMachine):
         """A ruling or judgment ended a challenge; a grant or revocation reopens the request."""
         await workflow.wait_condition(lambda: self._registered)
         await self._record(conclusion_events(self.case, outcome, workflow.now()), "request.challenge-concluded")
+
+    @workflow.update(name="calendar-changed")
+    async def calendar_changed(self, change: CalendarChange) -> CalendarOutcome:
+        """A closure day or a newer holiday table: work_due, the reminder and the appeal window recompute."""
+        return await self._recalendar(change, calendar_change.recompute, lambda: self.case.case_id)
+
+    @calendar_changed.validator
+    def _v_calendar_changed(self, change: CalendarChange) -> None:
+        self._check_calendar(change)
 
     @workflow.query(name="state")
     def state(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.errors import Refusal
 from domain.requests.challenges import challenged_decision
-from store import cases, events, registry
+from store import cases, closures, events, registry
 from workflows.appeal import AppealResult, AppealWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["appeals", "council"])
@@ -48,6 +48,7 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
     filed_on = body.filed_on or jst_date(now)
     async with st.pool.acquire() as conn:
         row = await cases.get_case(conn, request_id)
+        added_closures = await closures.closure_dates(conn)  # the window rolls over closures added at run time
     if row is None:
         raise ApiError(404, "No such case.")
     req = row["state"]
@@ -67,7 +68,7 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
             decision={k: decision.get(k) for k in ("outcome", "documents", "exemptions", "reason_text",
                                                    "non_disclosure_ground", "decided_on", "decision_id")},
             third_party_objection=bool(objecting), third_parties=objecting,
-            requester_party_id=req["requester_party_id"], actor=principal.actor, rules=st.profile.appeal_rules(),
+            requester_party_id=req["requester_party_id"], actor=principal.actor, rules=st.profile.appeal_rules(added_closures),
             entered_at=now,
         )
 

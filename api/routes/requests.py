@@ -25,7 +25,7 @@ from domain.requests.registration import RegisterRequest
 from domain.requests.transfer import transfer_target
 from domain.requests.transitions import CLOSED, TRANSITIONS
 from kaiji.security import sealed
-from store import cases, events, registry
+from store import cases, closures, events, registry
 from workflows.request import ActionResult, RequestWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["requests"])
@@ -77,6 +77,7 @@ async def create_request(
         raise ApiError(422, "received_on: cannot be in the future")
     digest = _request_hash(body)
     async with st.pool.acquire() as conn:
+        added_closures = await closures.closure_dates(conn)  # 臨時閉庁日 added at run time (POST /calendar/closures)
         existing = await registry.find_registration(conn, idempotency_key) if idempotency_key else None
         if existing is not None:
             if existing["request_hash"] != digest:
@@ -97,7 +98,7 @@ async def create_request(
         case_id=case_id, kind=body.kind, received_on=received_on.isoformat(), channel=body.channel,
         subject=body.subject, department=body.department, preferred_method=body.preferred_method,
         requester_party_id=party_id, requester_type=body.requester.type, actor=principal.actor,
-        rules=st.profile.case_rules(body.kind), entered_at=now, requester_category=category,
+        rules=st.profile.case_rules(body.kind, added_closures), entered_at=now, requester_category=category,
     )
     await start_case(st.temporal, st.settings.task_queue, RequestWorkflow.run, inp, case_id,
                      RequestWorkflow.registered, ActionResult, noun="Case",

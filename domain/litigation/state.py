@@ -93,3 +93,9 @@ def _final(case: SuitCase, d: dict[str, Any]) -> None:
     case.status, case.final_on, case.final_reason = FINAL, d["final_on"], d["reason"]
     case.outcome, case.scope = d["outcome"], list(d.get("scope", []))
     case.appeal_due, case.appeal_due_explanation = None, {}
+
+
+@_on("CalendarChanged")
+def _calendar_changed(case: SuitCase, d: dict[str, Any]) -> None:
+    """A newer holiday table moved the deadline to appeal the judgment; the event carries the new date."""
+    case.appeal_due, case.appeal_due_explanation = d["appeal_due"], d.get("appeal_due_explanation", {})

@@ -346,3 +346,15 @@ def _transferred(case: RequestCase, d: dict[str, Any]) -> None:
 @_on("CaseClosed")
 def _closed(case: RequestCase, d: dict[str, Any]) -> None:
     _close(case, d["reason"])
+
+
+@_on("CalendarChanged")
+def _calendar_changed(case: RequestCase, d: dict[str, Any]) -> None:
+    """A closure day or a newer holiday table reached the case: its closures grow, its dates are the event's."""
+    case.rules = {**case.rules, "extra_closures": list(d["extra_closures"])}
+    if "work_due" in d:
+        case.work_due = d["work_due"]
+        case.due_warning = d.get("due_warning")
+        case.due_explanation = d.get("due_explanation", case.due_explanation)
+    if "appeal_window_ends" in d:
+        case.appeal_window_ends = d["appeal_window_ends"]

@@ -64,6 +64,7 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/notices/{notice_id}": {"id", "type", "number", "issued_on", "sha256", "template_version",
                                         "supersedes", "case_id", "pdf", "html"},
     "GET /api/v1/audit": {"items"},
+    "GET /api/v1/calendar": {"from", "to", "days"},
     "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason"},
 }
 
@@ -240,7 +241,8 @@ def test_admin_reaches_no_case_content() -> None:
 def test_council_reads_no_case_file_and_contact_data() -> None:
     for key, grant in authz.MATRIX.items():
         if "council" in grant.roles and key.startswith("GET"):
-            assert "/council/" in key or key == "GET /api/v1/profile", key
+            # the profile and the office calendar hold no case content
+            assert "/council/" in key or key in ("GET /api/v1/profile", "GET /api/v1/calendar"), key
     assert set(authz.PARTY_FIELDS["council"]) == {"name"}
     assert not authz.CONTACT_FIELDS & set(authz.PARTY_FIELDS["reviewer"] + authz.PARTY_FIELDS["approver"])
 
