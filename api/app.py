@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 
 from api import authz, errors
 from api.deps import AppState
+from api.limits import BodyLimit
 from api.routes import appeals, codec, council, exports, records, reports, requests, suits, system, users
 from domain.profile import load_profile
 from kaiji.logs import configure_logging
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     app.add_middleware(codec.TemporalUiCors, settings=settings)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # added last: outermost, before any read
     for module in (system, users, requests, appeals, suits, council, records, exports, reports, codec):
         app.include_router(module.router)
     authz.check_routes(app.openapi())  # no operation without a row in the authorisation matrix

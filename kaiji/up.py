@@ -15,7 +15,7 @@ import httpx
 from temporalio.client import Client
 
 from kaiji import embedded
-from kaiji.processes import PortInUse, Supervisor, ensure_port_free
+from kaiji.processes import PortInUse, RestartPolicy, Supervisor, ensure_port_free
 from kaiji.settings import Settings
 from store.db import ensure_database
 from store.migrate import migrate
@@ -114,8 +114,10 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
             await conn.close()
         env["KAIJI_DATA_DIR"] = str(data)
         py = sys.executable
-        sup.start("worker", [py, "-m", "kaiji.cli", "worker"], env=env, to_terminal=True)
-        sup.start("api", [py, "-m", "kaiji.cli", "api"], env=env, to_terminal=True, stop_signal=signal.SIGINT)
+        # The worker and the API are restarted if they die (run_until_stopped); PostgreSQL and Temporal are not.
+        sup.start("worker", [py, "-m", "kaiji.cli", "worker"], env=env, to_terminal=True, restartable=True)
+        sup.start("api", [py, "-m", "kaiji.cli", "api"], env=env, to_terminal=True, stop_signal=signal.SIGINT,
+                  restartable=True)
         stack = Stack(settings, sup)
 
         async def api_ready() -> bool:
@@ -130,7 +132,9 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
 
 
 def run_until_stopped(stack: Stack) -> int:
-    """Block until Ctrl-C / SIGTERM or a child dies; then stop everything. Returns the exit code."""
+    """Block until Ctrl-C / SIGTERM, or until a child the stack cannot do without dies (PostgreSQL, Temporal,
+    or a worker or API that keeps dying: more than KAIJI_RESTART_LIMIT times within
+    KAIJI_RESTART_WINDOW_SECONDS); then stop everything. Returns the exit code."""
     stop = {"signal": None}
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -139,8 +143,9 @@ def run_until_stopped(stack: Stack) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     code = 0
+    policy = RestartPolicy(limit=stack.settings.restart_limit, window=stack.settings.restart_window_seconds)
     while stop["signal"] is None:
-        dead = stack.supervisor.failed()
+        dead = stack.supervisor.tend(policy)  # restarts a dead worker or API after its backoff
         if dead is not None:
             print(f"kaiji: {dead.name} stopped unexpectedly (exit {dead.process.returncode}); stopping the stack",
                   file=sys.stderr)
