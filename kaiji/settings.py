@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = Field(900, ge=60, le=86400)  # short-lived: 15 min (ASVS V3.5)
     # Faults (issue 17). How long the API waits for the case engine before answering 503; every staff
     # command expires that long after it was sent, so an action nobody waits for any more is refused.
-    action_timeout_seconds: float = Field(15, gt=0, le=300)
+    action_timeout_seconds: float = Field(30, gt=0, le=300)
     # A registration whose case did not start (Temporal was down) is finished by the worker after this long.
     reservation_grace_seconds: float = Field(60, gt=0, le=86400)
     reconcile_every_seconds: float = Field(30, gt=0, le=3600)
