@@ -85,10 +85,13 @@ class Supervisor:
 
     def start(self, name: str, argv: list[str], *, env: dict[str, str] | None = None, user: str | None = None,
               to_terminal: bool = False, stop_signal: int = signal.SIGTERM, cwd: Path | None = None,
-              restartable: bool = False) -> Child:
+              restartable: bool = False, prepare: Callable[[], None] | None = None) -> Child:
+        """Start ``argv``; ``prepare`` runs before each start (e.g. clear a dead server's pid file)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
 
         def spawn() -> subprocess.Popen:
+            if prepare is not None:
+                prepare()
             out = None if to_terminal else open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
             process = subprocess.Popen(
                 argv, env=env, user=user, stdout=out, stderr=subprocess.STDOUT if out else None,
@@ -122,8 +125,12 @@ class Supervisor:
                             f"restarting in {delay:.1f}s ({len(child.deaths)}/{policy.limit} within "
                             f"{policy.window:.0f}s)")
             elif now >= child.restart_at:
-                child.process = child.spawn()
                 child.restart_at = None
+                try:
+                    child.process = child.spawn()
+                except Exception as exc:  # counts as one more death: the next pass backs off further
+                    self.notify(f"kaiji: {child.name} could not be restarted: {exc}")
+                    continue
                 self.notify(f"kaiji: {child.name} restarted (pid {child.process.pid})")
         return None
 

@@ -85,7 +85,7 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
     env = dict(os.environ)
     try:
         if settings.database_url is None:
-            embedded.start_postgres(sup, data, settings.pg_port)
+            embedded.start_postgres(sup, data, settings.pg_port, restartable=True)
             admin = settings.embedded_database_url().rsplit("/", 1)[0] + "/postgres"
 
             async def pg_ready() -> bool:
@@ -98,7 +98,7 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
             env["KAIJI_DATABASE_URL"] = settings.embedded_database_url()
         if settings.temporal_address is None:
             embedded.start_temporal(sup, data, settings.temporal_port, settings.temporal_ui_port,
-                                    codec_endpoint=codec_endpoint(settings))
+                                    codec_endpoint=codec_endpoint(settings), restartable=True)
             address = settings.effective_temporal_address()
 
             async def temporal_ready() -> bool:
@@ -114,7 +114,8 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
             await conn.close()
         env["KAIJI_DATA_DIR"] = str(data)
         py = sys.executable
-        # The worker and the API are restarted if they die (run_until_stopped); PostgreSQL and Temporal are not.
+        # Every child is restarted with backoff if it dies (run_until_stopped): worker, API, and the embedded
+        # PostgreSQL (its stale pid file cleared first) and Temporal dev server (state in temporal.db).
         sup.start("worker", [py, "-m", "kaiji.cli", "worker"], env=env, to_terminal=True, restartable=True)
         sup.start("api", [py, "-m", "kaiji.cli", "api"], env=env, to_terminal=True, stop_signal=signal.SIGINT,
                   restartable=True)

@@ -178,7 +178,15 @@ async def test_a_reservation_that_cannot_start_is_voided_visibly(outage: Outage)
 
 async def test_readyz_needs_a_worker_on_the_task_queue(outage: Outage) -> None:
     api = outage.api
-    r = await api.http.get("/readyz")
+    state = api.app.state.kaiji
+    own = state.settings
+    # A queue no worker ever polled (this module's queue saw workers in earlier tests, and Temporal
+    # remembers a poller for KAIJI_WORKER_STALE_SECONDS).
+    state.settings = own.model_copy(update={"task_queue": own.task_queue + "-never-polled"})
+    try:
+        r = await api.http.get("/readyz")
+    finally:
+        state.settings = own
     assert r.status_code == 503 and r.json()["error"]["details"]["worker"] == "no worker polling"
     async with outage.worker():
         for _ in range(50):

@@ -76,12 +76,14 @@ class Launcher:
     base: Path
     runs: list[Up] = field(default_factory=list)
 
-    def start(self, *args: str, data: Path | None = None, ports: dict[str, int] | None = None) -> Up:
+    def start(self, *args: str, data: Path | None = None, ports: dict[str, int] | None = None,
+              env_extra: dict[str, str] | None = None) -> Up:
         data = data or self.base / "data"
         ports = ports or {name: free_port() for name in PORT_SETTINGS}
         env = {k: v for k, v in os.environ.items() if not k.startswith("KAIJI_")}
         env.update({name: str(port) for name, port in ports.items()})
         env["KAIJI_DATA_DIR"] = str(data)
+        env.update(env_extra or {})
         n = len(self.runs) + 1
         out, err = self.base / f"up{n}.stdout", self.base / f"up{n}.stderr"
         with out.open("wb") as o, err.open("wb") as e:
