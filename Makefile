@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench clean
+.PHONY: run test chaos lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Faults (issue 17): 30 lifecycles through kill -9 of the worker (3x), Temporal and PostgreSQL; ~3 min.
+chaos: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -s tests/chaos
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -14,6 +14,7 @@ from activities.events import EventActivities
 from activities.notice_activity import NoticeActivities
 from domain.profile import Profile, load_profile
 from kaiji.logs import configure_logging, get_logger
+from kaiji.reconcile import reconcile_forever
 from kaiji.secrets import Secrets, load_secrets
 from kaiji.settings import Settings, load_settings
 from kaiji.temporal import connect_client
@@ -57,8 +58,11 @@ async def run_worker(settings: Settings | None = None) -> None:
         loop.add_signal_handler(sig, stop.set)
     log.info("worker started", task_queue=settings.task_queue)
     async with worker:
+        # Reservations whose case never started (Temporal was down during a registration): finish them.
+        reconciler = asyncio.create_task(reconcile_forever(pool, client, settings))
         await stop.wait()
         log.info("worker stopping: finishing in-flight tasks")
+        reconciler.cancel()
     await pool.close()
     log.info("worker stopped")
 

@@ -21,8 +21,18 @@ from starlette.routing import Match
 log = structlog.get_logger("kaiji.api")
 
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+          413: "too_large",
           409: "conflict", 415: "unsupported_media_type", 422: "invalid", 429: "too_many_requests",
           503: "unavailable"}
+
+
+# Connection loss to PostgreSQL (refused, reset, server shutting down or starting, too many clients, a
+# pool acquire or query that timed out): answered 503, not 500. OSError covers refused/reset sockets.
+DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.TooManyConnectionsError, OSError, TimeoutError,
+)
+DATABASE_RETRY_AFTER = 5
 
 
 class ErrorInfo(BaseModel):
@@ -45,8 +55,11 @@ _MEANINGS = {
     404: "No such object, or not one the caller may see.",
     409: "Refused in the object's current state (or a conflicting Idempotency-Key).",
     422: "Invalid input: a field breaks the schema or a rule.",
+    413: "The body is larger than the limit (KAIJI_MAX_BODY_BYTES); nothing was read or recorded.",
     429: "Too many attempts: wait for Retry-After seconds.",
-    503: "A backing service (PostgreSQL or the case engine) is not reachable; nothing was recorded.",
+    503: "A backing service (PostgreSQL or the case engine) is not reachable or did not answer in time; "
+         "the message and details.outcome say whether the action was not applied, may still be applied "
+         "(until details.may_apply_until) or was accepted. See Retry-After.",
 }
 
 
@@ -102,6 +115,17 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body("invalid", "A value cannot be stored as given (a control character such "
                                                   "as NUL, or a number or date out of range)."), 422)
 
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        # PostgreSQL is down, restarting or out of connections: a fault of the moment, not of the
+        # request. 503 with Retry-After, and nothing was recorded (the transaction did not commit).
+        log.warning("database unavailable", error=type(exc).__name__, request_id=_request_id(request))
+        return JSONResponse(error_body("unavailable", "The database is not reachable; nothing was recorded. "
+                                                      "Try again shortly.", {"service": "database"}),
+                            503, headers={"Retry-After": str(DATABASE_RETRY_AFTER)})
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(kind, _database_unavailable)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         rid = _request_id(request)
@@ -138,8 +162,10 @@ def _error_statuses(path: str, method: str, operation: dict[str, Any]) -> set[in
         statuses |= {409, 503}  # refused in the current state; the case engine is down
         if "201" in operation.get("responses", {}):
             statuses.add(429)  # registrations are rate limited (api/ratelimit.py)
-    if path == "/readyz":
-        statuses.add(503)
+    if path != "/healthz":
+        statuses.add(503)  # PostgreSQL (or the case engine) unreachable: every route but liveness
+    if operation.get("requestBody"):
+        statuses.add(413)  # body over KAIJI_MAX_BODY_BYTES (api/limits.py)
     return statuses
 
 

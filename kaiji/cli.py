@@ -207,6 +207,20 @@ def keys_rotate() -> None:
         typer.echo(f"notices: encrypted {notes.encrypted} record(s) stored in plaintext before migration 0009")
 
 
+@app.command("reservations")
+def reservations_cmd() -> None:
+    """Case ids reserved whose case has not started: waiting for the worker's reconciler, or voided."""
+    from store import registry
+
+    rows = asyncio.run(_with_conn(registry.reservations))
+    if not rows:
+        typer.echo("no reservations waiting or voided")
+    for r in rows:
+        state = f"voided {r['voided_at'].isoformat(timespec='seconds')}: {r['void_reason']}" if r["voided_at"] \
+            else "waiting for the reconciler"
+        typer.echo(f"{r['case_id']}  {r['kind']:<7}  reserved {r['created_at'].isoformat(timespec='seconds')}  {state}")
+
+
 def main() -> None:
     app()
 

@@ -66,7 +66,7 @@ def _clear_stale_pidfile(pgdata: Path) -> None:
     pidfile.unlink(missing_ok=True)
 
 
-def start_postgres(sup: Supervisor, data: Path, port: int) -> Child:
+def start_postgres(sup: Supervisor, data: Path, port: int, *, restartable: bool = False) -> Child:
     pgdata = data / "pgdata"
     user = _system_user()
     if not (pgdata / "PG_VERSION").exists():
@@ -88,10 +88,12 @@ def start_postgres(sup: Supervisor, data: Path, port: int) -> Child:
     argv = [str(postgres_bin() / "postgres"), "-D", str(pgdata), "-p", str(port), "-h", "127.0.0.1",
             "-k", str(pgdata), "-c", "fsync=on", "-c", "max_connections=200"]
     # SIGINT = PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
-    return sup.start("postgres", argv, user=user, stop_signal=signal.SIGINT)
+    return sup.start("postgres", argv, user=user, stop_signal=signal.SIGINT, restartable=restartable,
+                     prepare=lambda: _clear_stale_pidfile(pgdata))
 
 
-def start_temporal(sup: Supervisor, data: Path, port: int, ui_port: int, codec_endpoint: str | None = None) -> Child:
+def start_temporal(sup: Supervisor, data: Path, port: int, ui_port: int, codec_endpoint: str | None = None, *,
+                   restartable: bool = False) -> Child:
     data.mkdir(parents=True, exist_ok=True)
     argv = [
         temporal_cli(), "server", "start-dev",
@@ -104,4 +106,4 @@ def start_temporal(sup: Supervisor, data: Path, port: int, ui_port: int, codec_e
     ]
     if codec_endpoint:
         argv += ["--ui-codec-endpoint", codec_endpoint]
-    return sup.start("temporal", argv, stop_signal=signal.SIGTERM)
+    return sup.start("temporal", argv, stop_signal=signal.SIGTERM, restartable=restartable)

@@ -7,7 +7,10 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,26 +49,90 @@ class Child:
     name: str
     process: subprocess.Popen
     stop_signal: int = signal.SIGTERM
+    spawn: Callable[[], subprocess.Popen] | None = None  # starts the same command again
+    restartable: bool = False
+    deaths: deque[float] = field(default_factory=deque)  # monotonic times of recent unexpected exits
+    restart_at: float | None = None
+
+
+@dataclass(frozen=True)
+class RestartPolicy:
+    """Restart with exponential backoff; give up after more than ``limit`` deaths within ``window`` s."""
+
+    limit: int = 5
+    window: float = 60.0
+    base_delay: float = 0.5
+    max_delay: float = 10.0
+
+    def next_delay(self, deaths: deque[float], now: float) -> float | None:
+        deaths.append(now)
+        while deaths and deaths[0] < now - self.window:
+            deaths.popleft()
+        if len(deaths) > self.limit:
+            return None
+        return min(self.max_delay, self.base_delay * 2 ** (len(deaths) - 1))
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 @dataclass
 class Supervisor:
     log_dir: Path
     children: list[Child] = field(default_factory=list)
+    notify: Callable[[str], None] = _say
 
     def start(self, name: str, argv: list[str], *, env: dict[str, str] | None = None, user: str | None = None,
-              to_terminal: bool = False, stop_signal: int = signal.SIGTERM, cwd: Path | None = None) -> Child:
+              to_terminal: bool = False, stop_signal: int = signal.SIGTERM, cwd: Path | None = None,
+              restartable: bool = False, prepare: Callable[[], None] | None = None) -> Child:
+        """Start ``argv``; ``prepare`` runs before each start (e.g. clear a dead server's pid file)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        out = None if to_terminal else open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
-        process = subprocess.Popen(
-            argv, env=env, user=user, stdout=out, stderr=subprocess.STDOUT if out else None,
-            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent, cwd=cwd,
-        )
-        if out:
-            out.close()
-        child = Child(name, process, stop_signal)
+
+        def spawn() -> subprocess.Popen:
+            if prepare is not None:
+                prepare()
+            out = None if to_terminal else open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
+            process = subprocess.Popen(
+                argv, env=env, user=user, stdout=out, stderr=subprocess.STDOUT if out else None,
+                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent, cwd=cwd,
+            )
+            if out:
+                out.close()
+            return process
+
+        child = Child(name, spawn(), stop_signal, spawn=spawn, restartable=restartable)
         self.children.append(child)
         return child
+
+    def tend(self, policy: RestartPolicy, now: float | None = None) -> Child | None:
+        """Restart the restartable children that died, each after its backoff; return the first child the
+        stack cannot do without (not restartable, or dead too often within the window), else None."""
+        now = time.monotonic() if now is None else now
+        for child in self.children:
+            if child.process.poll() is None:
+                continue
+            if not child.restartable or child.spawn is None:
+                return child
+            if child.restart_at is None:
+                delay = policy.next_delay(child.deaths, now)
+                if delay is None:
+                    self.notify(f"kaiji: {child.name} exited (code {child.process.returncode}) "
+                                f"{len(child.deaths)} times within {policy.window:.0f}s; giving up")
+                    return child
+                child.restart_at = now + delay
+                self.notify(f"kaiji: {child.name} exited unexpectedly (code {child.process.returncode}); "
+                            f"restarting in {delay:.1f}s ({len(child.deaths)}/{policy.limit} within "
+                            f"{policy.window:.0f}s)")
+            elif now >= child.restart_at:
+                child.restart_at = None
+                try:
+                    child.process = child.spawn()
+                except Exception as exc:  # counts as one more death: the next pass backs off further
+                    self.notify(f"kaiji: {child.name} could not be restarted: {exc}")
+                    continue
+                self.notify(f"kaiji: {child.name} restarted (pid {child.process.pid})")
+        return None
 
     def failed(self) -> Child | None:
         return next((c for c in self.children if c.process.poll() is not None), None)

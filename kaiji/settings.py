@@ -40,6 +40,20 @@ class Settings(BaseSettings):
     # Secret for signing bearer tokens; `kaiji up` generates one under data_dir.
     token_secret: str | None = None
     token_ttl_seconds: int = Field(900, ge=60, le=86400)  # short-lived: 15 min (ASVS V3.5)
+    # Faults (issue 17). How long the API waits for the case engine before answering 503; every staff
+    # command expires that long after it was sent, so an action nobody waits for any more is refused.
+    action_timeout_seconds: float = Field(30, gt=0, le=300)
+    # A registration whose case did not start (Temporal was down) is finished by the worker after this long.
+    reservation_grace_seconds: float = Field(60, gt=0, le=86400)
+    reconcile_every_seconds: float = Field(30, gt=0, le=3600)
+    # /readyz: a worker counts as there if Temporal saw it poll within this many seconds (its long poll
+    # lasts up to about a minute, so a dead worker is noticed within this bound).
+    worker_stale_seconds: float = Field(75, gt=0, le=3600)
+    # Request bodies above this many bytes are refused (413) before they are read into memory.
+    max_body_bytes: int = Field(1_048_576, ge=1024, le=1_073_741_824)
+    # `kaiji up` restarts a dead worker or API; it gives up after this many deaths within the window.
+    restart_limit: int = Field(5, ge=1, le=100)
+    restart_window_seconds: float = Field(60, gt=0, le=3600)
     log_level: str = "info"
     log_format: str = "auto"  # auto | json | console
 

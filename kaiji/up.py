@@ -15,7 +15,7 @@ import httpx
 from temporalio.client import Client
 
 from kaiji import embedded
-from kaiji.processes import PortInUse, Supervisor, ensure_port_free
+from kaiji.processes import PortInUse, RestartPolicy, Supervisor, ensure_port_free
 from kaiji.settings import Settings
 from store.db import ensure_database
 from store.migrate import migrate
@@ -85,7 +85,7 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
     env = dict(os.environ)
     try:
         if settings.database_url is None:
-            embedded.start_postgres(sup, data, settings.pg_port)
+            embedded.start_postgres(sup, data, settings.pg_port, restartable=True)
             admin = settings.embedded_database_url().rsplit("/", 1)[0] + "/postgres"
 
             async def pg_ready() -> bool:
@@ -98,7 +98,7 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
             env["KAIJI_DATABASE_URL"] = settings.embedded_database_url()
         if settings.temporal_address is None:
             embedded.start_temporal(sup, data, settings.temporal_port, settings.temporal_ui_port,
-                                    codec_endpoint=codec_endpoint(settings))
+                                    codec_endpoint=codec_endpoint(settings), restartable=True)
             address = settings.effective_temporal_address()
 
             async def temporal_ready() -> bool:
@@ -114,8 +114,11 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
             await conn.close()
         env["KAIJI_DATA_DIR"] = str(data)
         py = sys.executable
-        sup.start("worker", [py, "-m", "kaiji.cli", "worker"], env=env, to_terminal=True)
-        sup.start("api", [py, "-m", "kaiji.cli", "api"], env=env, to_terminal=True, stop_signal=signal.SIGINT)
+        # Every child is restarted with backoff if it dies (run_until_stopped): worker, API, and the embedded
+        # PostgreSQL (its stale pid file cleared first) and Temporal dev server (state in temporal.db).
+        sup.start("worker", [py, "-m", "kaiji.cli", "worker"], env=env, to_terminal=True, restartable=True)
+        sup.start("api", [py, "-m", "kaiji.cli", "api"], env=env, to_terminal=True, stop_signal=signal.SIGINT,
+                  restartable=True)
         stack = Stack(settings, sup)
 
         async def api_ready() -> bool:
@@ -130,7 +133,9 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
 
 
 def run_until_stopped(stack: Stack) -> int:
-    """Block until Ctrl-C / SIGTERM or a child dies; then stop everything. Returns the exit code."""
+    """Block until Ctrl-C / SIGTERM, or until a child the stack cannot do without dies (PostgreSQL, Temporal,
+    or a worker or API that keeps dying: more than KAIJI_RESTART_LIMIT times within
+    KAIJI_RESTART_WINDOW_SECONDS); then stop everything. Returns the exit code."""
     stop = {"signal": None}
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -139,8 +144,9 @@ def run_until_stopped(stack: Stack) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     code = 0
+    policy = RestartPolicy(limit=stack.settings.restart_limit, window=stack.settings.restart_window_seconds)
     while stop["signal"] is None:
-        dead = stack.supervisor.failed()
+        dead = stack.supervisor.tend(policy)  # restarts a dead worker or API after its backoff
         if dead is not None:
             print(f"kaiji: {dead.name} stopped unexpectedly (exit {dead.process.returncode}); stopping the stack",
                   file=sys.stderr)

@@ -63,3 +63,14 @@ async def test_simulate_is_read_only_and_names_a_wrong_key(database_url: str) ->
     assert "decisions that would be late: 0" in result.stdout and "nothing was written" in result.stdout
     bad = kaiji("simulate", "--fiscal-year", "2025", "--set", "request_kinds.public_records.period=7", env=env)
     assert bad.returncode == 2 and "period" in bad.stderr and "Traceback" not in bad.stderr
+
+
+async def test_reservations_lists_waiting_and_voided_ids(database_url: str, conn) -> None:
+    await conn.execute("insert into registrations (idempotency_key, case_id, request_hash) values ('k1', 'R-2026-09001', 'h')")
+    await conn.execute("""insert into registrations (idempotency_key, case_id, request_hash, voided_at, void_reason)
+                          values ('k2', 'R-2026-09002', 'h', now(), 'never started')""")
+    result = kaiji("reservations", env={"KAIJI_DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any("R-2026-09001" in line and "waiting" in line for line in lines), lines
+    assert any("R-2026-09002" in line and "voided" in line and "never started" in line for line in lines), lines

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.clock import start_of_day
     from domain.errors import Refusal
     from domain.events import EventDraft, NoticeRequest, draft
+    from domain.expiry import check_fresh
     from domain.requests.timers import Timer, fires_at
     from workflows.common import issue_notice, record, refusal_error
 
@@ -79,7 +80,13 @@ class CaseMachine:
 
         While a resumed run is still loading its events, or an earlier act or signal is being recorded
         (its events may already be visible in the projections), the state is about to change: the
-        validator lets the act through and the handler decides under the lock, on the new state."""
+        validator lets the act through and the handler decides under the lock, on the new state.
+        A command past its expiry is refused first, whatever the state: nobody waits for it any more.
+        (Validators do not run on replay, so this check cannot change an old history.)"""
+        try:
+            check_fresh(cmd, workflow.now())
+        except Refusal as exc:
+            raise refusal_error(exc) from None
         if not self._registered or self._lock.locked():
             return
         try:

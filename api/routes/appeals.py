@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 
-from api import personal_data, presenters
+from api import idempotency, personal_data, presenters
 from api.auth import Principal
 from api.authz import authorized, list_scope, sees_contact
 from api.deps import AppState, state
 from api.errors import ApiError
+from api.idempotency import IdempotencyKey, body_hash
 from api.ratelimit import registration_limit
 from api.routes.requests import request_action
 from api.schemas import Body
@@ -21,6 +22,7 @@ from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.errors import Refusal
 from domain.requests.challenges import challenged_decision
+from kaiji.temporal import input_to_json
 from store import cases, closures, events, registry
 from workflows.appeal import AppealResult, AppealWorkflow
 
@@ -85,9 +87,14 @@ async def file_appeal(request_id: str, body: FileAppealIn, response: Response,
                 p = body.appellant_party
                 appellant = await st.vault.add(conn, party_role="appellant", party_type=p.type, name=p.name,
                                                address=p.address, case_id=appeal_id)
-    inp = filing(appeal_id, appellant)
+            inp = filing(appeal_id, appellant)
+            await registry.save_registration(conn, f"auto:{appeal_id}", appeal_id, body_hash(body), kind="appeal",
+                                             input=input_to_json(inp))
     await start_case(st.temporal, st.settings.task_queue, AppealWorkflow.run, inp, appeal_id,
-                     AppealWorkflow.registered, AppealResult, noun="Appeal")
+                     AppealWorkflow.registered, AppealResult, noun="Appeal",
+                     bound=st.settings.action_timeout_seconds)
+    async with st.pool.acquire() as conn:
+        await registry.mark_started(conn, appeal_id)
     response.headers["Location"] = f"/api/v1/appeals/{appeal_id}"
     return await load_appeal(st, principal, appeal_id)
 
@@ -131,15 +138,17 @@ async def perform_appeal(action: str, appeal_id: str, body: Body, principal: Pri
         data["present"] = tuple(data["present"])
     cmd = c.APPEAL_COMMANDS[action](actor=principal.actor, **data)
     await execute(st.temporal, st.pool, principal, appeal_id, action, cmd, AppealResult,
-                  audit_name=f"appeal.{action}")
+                  audit_name=f"appeal.{action}", bound=st.settings.action_timeout_seconds)
     return await load_appeal(st, principal, appeal_id)
 
 
 def _appeal_route(action: str, model: type[Body]) -> None:
-    async def handler(appeal_id: str, body: model,  # type: ignore[valid-type]
-                      principal: Principal = Depends(authorized),
+    async def handler(appeal_id: str, body: model, request: Request, response: Response,  # type: ignore[valid-type]
+                      idempotency_key: IdempotencyKey = None, principal: Principal = Depends(authorized),
                       st: AppState = Depends(state)) -> dict[str, Any]:
-        return await perform_appeal(action, appeal_id, body, principal, st)
+        return await idempotency.once(st, principal, request, response, idempotency_key, body, appeal_id,
+                                      lambda: perform_appeal(action, appeal_id, body, principal, st),
+                                      lambda: load_appeal(st, principal, appeal_id))
 
     handler.__name__ = "appeal_" + action.replace("-", "_")
     router.post(f"/appeals/{{appeal_id}}/{action}", summary=f"Appeal action: {action}", name=handler.__name__)(handler)
@@ -161,27 +170,34 @@ async def referrals(principal: Principal = Depends(authorized), st: AppState = D
 
 
 def _council_route(action: str, model: type[Body]) -> None:
-    async def handler(appeal_id: str, body: model,  # type: ignore[valid-type]
-                      principal: Principal = Depends(authorized),
+    async def handler(appeal_id: str, body: model, request: Request, response: Response,  # type: ignore[valid-type]
+                      idempotency_key: IdempotencyKey = None, principal: Principal = Depends(authorized),
                       st: AppState = Depends(state)) -> dict[str, Any]:
-        reported = getattr(body, "ncnd_reported", [])
-        async with st.pool.acquire() as conn:  # all checked before anything is recorded
-            for request_id in reported:
-                report = await cases.council_report(conn, request_id)
-                if report is None or report["reported_on"] is not None:
-                    raise ApiError(422, f"ncnd_reported: {request_id} is not a neither-confirm-nor-deny decision "
-                                        "waiting to be reported to the council (see GET /api/v1/council/reports)")
-        result = await perform_appeal(action, appeal_id, body, principal, st)
-        for request_id in reported:
-            session = f"{appeal_id} {action} {getattr(body, 'held_on', None) or ''}".strip()
-            await request_action("record-ncnd-report", request_id,
-                                 NcndReportIn(reported_on=getattr(body, "held_on", None), session_ref=session),
-                                 principal, st)
-        return result
+        return await idempotency.once(st, principal, request, response, idempotency_key, body, appeal_id,
+                                      lambda: council_act(action, appeal_id, body, principal, st),
+                                      lambda: load_appeal(st, principal, appeal_id))
 
     handler.__name__ = "council_" + action.replace("-", "_")
     router.post(f"/council/referrals/{{appeal_id}}/{action}", summary=f"Council: {action}",
                 name=handler.__name__)(handler)
+
+
+async def council_act(action: str, appeal_id: str, body: Body, principal: Principal, st: AppState) -> dict:
+    """A council act, then the neither-confirm-nor-deny reports it heard (each its own update)."""
+    reported = getattr(body, "ncnd_reported", [])
+    async with st.pool.acquire() as conn:  # all checked before anything is recorded
+        for request_id in reported:
+            report = await cases.council_report(conn, request_id)
+            if report is None or report["reported_on"] is not None:
+                raise ApiError(422, f"ncnd_reported: {request_id} is not a neither-confirm-nor-deny decision "
+                                    "waiting to be reported to the council (see GET /api/v1/council/reports)")
+    result = await perform_appeal(action, appeal_id, body, principal, st)
+    for request_id in reported:
+        session = f"{appeal_id} {action} {getattr(body, 'held_on', None) or ''}".strip()
+        await request_action("record-ncnd-report", request_id,
+                             NcndReportIn(reported_on=getattr(body, "held_on", None), session_ref=session),
+                             principal, st)
+    return result
 
 
 for _action, _model in COUNCIL_BODIES.items():
@@ -190,10 +206,18 @@ for _action, _model in COUNCIL_BODIES.items():
 
 @router.post("/council/reports/{request_id}/mark-reported",
              summary="Record that the council heard a neither-confirm-nor-deny decision")
-async def mark_reported(request_id: str, body: NcndReportIn, principal: Principal = Depends(authorized),
+async def mark_reported(request_id: str, body: NcndReportIn, request: Request, response: Response,
+                        idempotency_key: IdempotencyKey = None, principal: Principal = Depends(authorized),
                         st: AppState = Depends(state)) -> dict[str, Any]:
-    await request_action("record-ncnd-report", request_id, body, principal, st)
-    async with st.pool.acquire() as conn:
-        row = await cases.council_report(conn, request_id)
-    return {"case_id": request_id, "reported_on": row["reported_on"].isoformat() if row and row["reported_on"] else None}
+    async def report() -> dict[str, Any]:
+        async with st.pool.acquire() as conn:
+            row = await cases.council_report(conn, request_id)
+        return {"case_id": request_id,
+                "reported_on": row["reported_on"].isoformat() if row and row["reported_on"] else None}
+
+    async def act() -> dict[str, Any]:
+        await request_action("record-ncnd-report", request_id, body, principal, st)
+        return await report()
+
+    return await idempotency.once(st, principal, request, response, idempotency_key, body, request_id, act, report)
 

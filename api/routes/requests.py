@@ -7,11 +7,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from api import personal_data, presenters
+from api import idempotency, personal_data, presenters
 from api.auth import Principal
 from api.authz import authorized, list_scope, sees_contact
 from api.deps import AppState, state
 from api.errors import ApiError
+from api.idempotency import IdempotencyKey
 from api.ratelimit import registration_limit
 from api.schemas import ACTION_BODIES, Body, IsoDate, RequestIn
 from api.updates import execute, start_case
@@ -25,6 +26,7 @@ from domain.requests.registration import RegisterRequest
 from domain.requests.transfer import transfer_target
 from domain.requests.transitions import CLOSED, TRANSITIONS
 from kaiji.security import sealed
+from kaiji.temporal import input_from_json, input_to_json
 from store import cases, closures, events, registry
 from workflows.request import ActionResult, RequestWorkflow
 
@@ -76,6 +78,15 @@ async def create_request(
     if received_on > jst_date(now):
         raise ApiError(422, "received_on: cannot be in the future")
     digest = _request_hash(body)
+
+    def registration(case_id: str, party_id: str, added_closures: tuple) -> RegisterRequest:
+        return RegisterRequest(
+            case_id=case_id, kind=body.kind, received_on=received_on.isoformat(), channel=body.channel,
+            subject=body.subject, department=body.department, preferred_method=body.preferred_method,
+            requester_party_id=party_id, requester_type=body.requester.type, actor=principal.actor,
+            rules=st.profile.case_rules(body.kind, added_closures), entered_at=now, requester_category=category,
+        )
+
     async with st.pool.acquire() as conn:
         added_closures = await closures.closure_dates(conn)  # 臨時閉庁日 added at run time (POST /calendar/closures)
         existing = await registry.find_registration(conn, idempotency_key) if idempotency_key else None
@@ -86,23 +97,23 @@ async def create_request(
                 response.status_code = 200
                 return await load_case(st, principal, existing["case_id"])
             case_id = existing["case_id"]
-            party_id = await st.vault.requester_of(conn, case_id)
+            if existing["input"] is not None:  # the first attempt's input (its entry time) starts the case
+                inp = input_from_json(existing["input"], RegisterRequest)
+            else:
+                inp = registration(case_id, await st.vault.requester_of(conn, case_id), added_closures)
         else:
             async with conn.transaction():
                 case_id = await registry.next_case_id(conn, "R", fiscal_year(received_on))
                 r = body.requester
                 party_id = await st.vault.add(conn, party_role="requester", party_type=r.type, name=r.name,
                                               address=r.address, phone=r.phone, email=r.email, case_id=case_id)
-                await registry.save_registration(conn, idempotency_key or f"auto:{case_id}", case_id, digest)
-    inp = RegisterRequest(
-        case_id=case_id, kind=body.kind, received_on=received_on.isoformat(), channel=body.channel,
-        subject=body.subject, department=body.department, preferred_method=body.preferred_method,
-        requester_party_id=party_id, requester_type=body.requester.type, actor=principal.actor,
-        rules=st.profile.case_rules(body.kind, added_closures), entered_at=now, requester_category=category,
-    )
+                inp = registration(case_id, party_id, added_closures)
+                await registry.save_registration(conn, idempotency_key or f"auto:{case_id}", case_id, digest,
+                                                 input=input_to_json(inp))
     await start_case(st.temporal, st.settings.task_queue, RequestWorkflow.run, inp, case_id,
                      RequestWorkflow.registered, ActionResult, noun="Case",
-                     retry_hint=" Repeat the request with the same Idempotency-Key.")
+                     bound=st.settings.action_timeout_seconds,
+                     retry_hint=" Repeating the request with the same Idempotency-Key answers its state.")
     async with st.pool.acquire() as conn:
         await registry.mark_started(conn, case_id)
     response.headers["Location"] = f"/api/v1/requests/{case_id}"
@@ -226,15 +237,18 @@ async def request_action(action: str, case_id: str, body: Body, principal: Princ
     cmd = _command(action, body, principal, extra or {})
     resume = status == CLOSED and CLOSED in TRANSITIONS[action].states
     await execute(st.temporal, st.pool, principal, case_id, action, cmd, ActionResult,
-                  audit_name=f"request.{action}",
+                  audit_name=f"request.{action}", bound=st.settings.action_timeout_seconds,
                   resume=RequestWorkflow.run if resume else None,
                   resume_arg=RegisterRequest(case_id=case_id, resume=True), task_queue=st.settings.task_queue)
 
 
 def _action_route(action: str, model: type[Body]) -> None:
-    async def handler(case_id: str, body: model, principal: Principal = Depends(authorized),  # type: ignore[valid-type]
+    async def handler(case_id: str, body: model, request: Request, response: Response,  # type: ignore[valid-type]
+                      idempotency_key: IdempotencyKey = None, principal: Principal = Depends(authorized),
                       st: AppState = Depends(state)) -> dict[str, Any]:
-        return await perform(action, case_id, body, principal, st)
+        return await idempotency.once(st, principal, request, response, idempotency_key, body, case_id,
+                                      lambda: perform(action, case_id, body, principal, st),
+                                      lambda: load_case(st, principal, case_id))
 
     handler.__name__ = "request_" + action.replace("-", "_")
     router.post(f"/requests/{{case_id}}/{action}", summary=f"Staff action: {action}",

@@ -2,14 +2,15 @@
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 
-from api import presenters
+from api import idempotency, presenters
 from api.auth import Principal
 from api.authz import authorized
 from api.deps import AppState, state
 from api.errors import ApiError
+from api.idempotency import IdempotencyKey, body_hash
 from api.schemas import Body, IsoDate
 from api.updates import STATUS_OF_REFUSAL, execute, start_case
 from domain import clock
@@ -19,6 +20,7 @@ from domain.errors import Refusal
 from domain.litigation import commands as c
 from domain.litigation.decide import file as file_rules
 from domain.requests.challenges import challenged_decision
+from kaiji.temporal import input_to_json
 from store import cases, events, registry
 from workflows.litigation import SuitResult, SuitWorkflow
 
@@ -106,9 +108,15 @@ async def _file(st: AppState, principal: Principal, body: FileSuitIn, *, request
     except Refusal as exc:
         raise ApiError(STATUS_OF_REFUSAL[exc.code], exc.message) from None
     async with st.pool.acquire() as conn:
-        suit_id = await registry.next_case_id(conn, "L", fiscal_year(filed_on))
+        async with conn.transaction():
+            suit_id = await registry.next_case_id(conn, "L", fiscal_year(filed_on))
+            await registry.save_registration(conn, f"auto:{suit_id}", suit_id, body_hash(body), kind="suit",
+                                             input=input_to_json(filing(suit_id)))
     await start_case(st.temporal, st.settings.task_queue, SuitWorkflow.run, filing(suit_id), suit_id,
-                     SuitWorkflow.registered, SuitResult, noun="Suit")
+                     SuitWorkflow.registered, SuitResult, noun="Suit",
+                     bound=st.settings.action_timeout_seconds)
+    async with st.pool.acquire() as conn:
+        await registry.mark_started(conn, suit_id)
     return await _load(st, suit_id)
 
 
@@ -162,15 +170,21 @@ async def suit_events(suit_id: str, principal: Principal = Depends(authorized), 
 
 
 def _suit_route(action: str, model: type[Body]) -> None:
-    async def handler(suit_id: str, body: model,  # type: ignore[valid-type]
-                      principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict[str, Any]:
-        await _load(st, suit_id)
-        data = body.model_dump(mode="json", exclude_none=True)
-        if "scope" in data:
-            data["scope"] = tuple(c.ScopeItem(**i) for i in data["scope"])
-        cmd = c.SUIT_COMMANDS[action](actor=principal.actor, **data)
-        await execute(st.temporal, st.pool, principal, suit_id, action, cmd, SuitResult, audit_name=f"suit.{action}")
-        return await _load(st, suit_id)
+    async def handler(suit_id: str, body: model, request: Request, response: Response,  # type: ignore[valid-type]
+                      idempotency_key: IdempotencyKey = None, principal: Principal = Depends(authorized),
+                      st: AppState = Depends(state)) -> dict[str, Any]:
+        async def act() -> dict[str, Any]:
+            await _load(st, suit_id)
+            data = body.model_dump(mode="json", exclude_none=True)
+            if "scope" in data:
+                data["scope"] = tuple(c.ScopeItem(**i) for i in data["scope"])
+            cmd = c.SUIT_COMMANDS[action](actor=principal.actor, **data)
+            await execute(st.temporal, st.pool, principal, suit_id, action, cmd, SuitResult,
+                          audit_name=f"suit.{action}", bound=st.settings.action_timeout_seconds)
+            return await _load(st, suit_id)
+
+        return await idempotency.once(st, principal, request, response, idempotency_key, body, suit_id, act,
+                                      lambda: _load(st, suit_id))
 
     handler.__name__ = "suit_" + action.replace("-", "_")
     router.post(f"/suits/{{suit_id}}/{action}", summary=f"Suit action: {action}", name=handler.__name__)(handler)

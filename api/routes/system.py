@@ -8,6 +8,9 @@ from typing import Annotated, Any
 import structlog
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse
+from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 
 from api.auth import (
     CSRF_COOKIE,
@@ -35,7 +38,24 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="PostgreSQL and Temporal are reachable")
+async def _worker_check(st: AppState) -> str:
+    """Is a worker polling the task queue? Temporal lists the pollers it saw with their last access; a
+    live worker re-polls at least every long-poll interval (about a minute), a dead one stops."""
+    try:
+        response = await st.temporal.workflow_service.describe_task_queue(
+            DescribeTaskQueueRequest(namespace=st.settings.temporal_namespace,
+                                     task_queue=TaskQueue(name=st.settings.task_queue, kind=TaskQueueKind.TASK_QUEUE_KIND_NORMAL),
+                                     task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW),
+            timeout=timedelta(seconds=2))
+    except Exception:
+        return "unreachable"
+    fresh = datetime.now(UTC) - timedelta(seconds=st.settings.worker_stale_seconds)
+    if any(p.last_access_time.ToDatetime(tzinfo=UTC) >= fresh for p in response.pollers):
+        return "ok"
+    return "no worker polling"
+
+
+@router.get("/readyz", summary="PostgreSQL, Temporal and a worker on the task queue are there")
 async def readyz(request: Request) -> JSONResponse:
     st: AppState = request.app.state.kaiji
     checks: dict[str, str] = {}
@@ -50,6 +70,7 @@ async def readyz(request: Request) -> JSONResponse:
         checks["temporal"] = "ok"
     except Exception:
         checks["temporal"] = "unreachable"
+    checks["worker"] = await _worker_check(st)
     ok = all(v == "ok" for v in checks.values())
     if ok:
         return JSONResponse({"status": "ready", "checks": checks})

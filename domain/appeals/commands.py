@@ -44,6 +44,8 @@ class FileAppeal:
 @dataclass(frozen=True)
 class AppealCommand:
     actor: Actor
+    # When the API stops waiting (domain/expiry.py). Keyword-only with a default: old histories decode.
+    expires_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ class FileSuit:
 @dataclass(frozen=True)
 class SuitCommand:
     actor: Actor
+    # When the API stops waiting (domain/expiry.py). Keyword-only with a default: old histories decode.
+    expires_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

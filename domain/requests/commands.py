@@ -6,6 +6,7 @@ field after ``actor`` has a default (old histories keep decoding).
 
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from domain.actors import Actor
@@ -15,6 +16,8 @@ from domain.fees import FeeTable
 @dataclass(frozen=True)
 class Command:
     actor: Actor
+    # When the API stops waiting (domain/expiry.py). Keyword-only with a default: old histories decode.
+    expires_at: datetime | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

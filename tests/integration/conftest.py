@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -93,12 +94,14 @@ def api_settings(database_url: str, temporal_address: str, keyring: KeyRing, dat
 
 
 @asynccontextmanager
-async def serving(settings: Settings, *, pool_size: int) -> AsyncIterator[Api]:
-    """The staff of ``STAFF`` in the database, a worker and the app running, each user signed in."""
+async def serving(settings: Settings, *, pool_size: int, with_worker: bool = True) -> AsyncIterator[Api]:
+    """The staff of ``STAFF`` in the database, a worker (unless ``with_worker`` is false: a task queue
+    nobody polls, as when the worker is down) and the app running, each user signed in."""
     conn = await connect(settings.database_url)
     digest = PasswordHasher().hash(PASSWORD)
     for name, (role, dept) in STAFF.items():
-        await users.add(conn, username=name, password_hash=digest, role=role, department=dept)
+        if await users.get(conn, name) is None:
+            await users.add(conn, username=name, password_hash=digest, role=role, department=dept)
     await conn.close()
     secrets = load_secrets(settings)
     pool = await create_pool(settings.database_url, max_size=pool_size)
@@ -106,7 +109,7 @@ async def serving(settings: Settings, *, pool_size: int) -> AsyncIterator[Api]:
     worker = build_worker(client, pool, settings, secrets, load_profile(settings.profile))
     app = create_app(settings)
     try:
-        async with worker, app.router.lifespan_context(app):
+        async with worker if with_worker else contextlib.nullcontext(), app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://kaiji.test", timeout=60) as http:
                 tokens = {}

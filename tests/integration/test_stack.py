@@ -76,12 +76,14 @@ class Launcher:
     base: Path
     runs: list[Up] = field(default_factory=list)
 
-    def start(self, *args: str, data: Path | None = None, ports: dict[str, int] | None = None) -> Up:
+    def start(self, *args: str, data: Path | None = None, ports: dict[str, int] | None = None,
+              env_extra: dict[str, str] | None = None) -> Up:
         data = data or self.base / "data"
         ports = ports or {name: free_port() for name in PORT_SETTINGS}
         env = {k: v for k, v in os.environ.items() if not k.startswith("KAIJI_")}
         env.update({name: str(port) for name, port in ports.items()})
         env["KAIJI_DATA_DIR"] = str(data)
+        env.update(env_extra or {})
         n = len(self.runs) + 1
         out, err = self.base / f"up{n}.stdout", self.base / f"up{n}.stderr"
         with out.open("wb") as o, err.open("wb") as e:
@@ -301,3 +303,42 @@ def test_busy_port_is_named_and_fails_fast(launcher: Launcher, setting: str) -> 
     assert not _alive(run.seen.values())
     assert not _using(data), [(p.pid, p.info["cmdline"]) for p in _using(data)]
     assert keep.exists(), "--reset wiped the data although `kaiji up` could not start"
+
+
+def _component(run: Up, command: str) -> psutil.Process | None:
+    """The live `kaiji.cli <command>` child of `kaiji up` (worker or api)."""
+    for p in _alive(run.remember_descendants()):
+        with contextlib.suppress(psutil.Error):
+            cmdline = p.cmdline()
+            if cmdline[-2:] == ["kaiji.cli", command]:
+                return p
+    return None
+
+
+def test_a_killed_worker_and_api_are_restarted(launcher: Launcher) -> None:
+    """kill -9 the worker, then the API: `kaiji up` logs it, starts each again and keeps the stack up."""
+    run = launcher.start()
+    _wait_ready(run)
+    for command in ("worker", "api"):
+        victim = _component(run, command)
+        assert victim is not None, run.diagnostics()
+        victim.kill()
+        deadline = time.monotonic() + READY_WITHIN
+        while True:
+            again = _component(run, command)
+            if again is not None and again.pid != victim.pid:
+                break
+            if run.proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{command} was not restarted\n{run.diagnostics()}")
+            time.sleep(0.1)
+        assert f"kaiji: {command} exited unexpectedly (code -9); restarting" in run.stderr()
+    deadline = time.monotonic() + READY_WITHIN
+    while True:  # the restarted API answers, and sees the restarted worker polling
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(run.api + "/readyz", timeout=5).status_code == 200:
+                break
+        if time.monotonic() > deadline:
+            pytest.fail(f"the stack did not become ready again\n{run.diagnostics()}")
+        time.sleep(0.2)
+    assert run.proc.poll() is None
+    _stop(run)
