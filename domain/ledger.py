@@ -10,13 +10,17 @@ column, and nothing is imported while any row is wrong.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from domain.actors import Actor
+from domain.events import EventDraft, draft
 from domain.profile import Profile
+from domain.requests.registration import RegisterRequest, receive
 
 # Column → its English alias; the Japanese header is what municipalities keep.
 COLUMNS = {
@@ -234,3 +238,46 @@ def _request(number: str, group: list[tuple[int, dict[str, str]]], profile: Prof
         decisions=tuple(sorted(decisions, key=lambda d: (d.decided_on, d.row))),
         note="・".join(dict.fromkeys(c.get("備考", "") for _, c in group if c.get("備考"))),
     )
+
+
+IMPORT_ACTOR = Actor(username="ledger-import", role="system")
+
+
+def import_events(request: LedgerRequest, case_id: str, profile: Profile, now: datetime,
+                  source: str) -> list[EventDraft]:
+    """The events of one imported request: its receipt, its decisions, its closure — each saying it was
+    imported from the ledger (row numbers and file), none issuing a notice or starting a timer (the case is
+    closed: these are past facts, not acts done in Kaiji)."""
+    imported = {"source": source, "rows": list(request.rows), "ledger_number": request.ledger_number,
+                "extended": request.extended or None, "note": request.note}
+    inp = RegisterRequest(
+        case_id=case_id, kind="public_records", received_on=request.received_on, channel="counter",
+        subject=request.subject, department=request.department, preferred_method="viewing",
+        requester_party_id="", requester_type="", actor=IMPORT_ACTOR,
+        rules=profile.case_rules("public_records"), entered_at=now,
+        requester_category=request.requester_category,
+    )
+    received = receive(inp)[0]
+    events = [dataclasses.replace(received, data={**received.data, "imported": imported})]
+    by_day: dict[str, list[LedgerDecision]] = {}
+    for d in request.decisions:
+        by_day.setdefault(d.decided_on, []).append(d)
+    n = 0
+    for day, parts in sorted(by_day.items()):  # decisions of one day were approved together
+        drafted = [{"outcome": p.outcome, "non_disclosure_ground": p.non_disclosure_ground,
+                    "exemptions": [{"clause": c, "reason": "（旧台帳から移行）"} for c in p.clauses],
+                    "documents": [], "reason_text": p.note, "disclosure_on": None} for p in parts]
+        ids = []
+        for _ in parts:
+            n += 1
+            ids.append({"decision_id": f"{case_id}-D{n}"})
+        events.append(draft("DecisionDrafted", IMPORT_ACTOR, now, parts=drafted, drafted_by=IMPORT_ACTOR.username,
+                            outcome=drafted[0]["outcome"], imported=imported))
+        events.append(draft("DecisionApproved", IMPORT_ACTOR, now, decided_on=day, approved_by=IMPORT_ACTOR.username,
+                            parts=ids, outcome=drafted[0]["outcome"], imported=imported))
+    if request.withdrawn_on and not request.decisions:
+        events.append(draft("RequestWithdrawn", IMPORT_ACTOR, now, withdrawn_on=request.withdrawn_on,
+                            reason="（旧台帳から移行）", imported=imported))
+    else:
+        events.append(draft("CaseClosed", IMPORT_ACTOR, now, reason="final", imported=imported))
+    return events

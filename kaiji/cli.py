@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from kaiji.cli_calendar import calendar_app
-from kaiji.cli_reports import report_app, simulate
+from kaiji.cli_reports import import_app, report_app, simulate
 from kaiji.settings import SettingsError, load_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Kaiji (開示): disclosure case engine")
@@ -23,6 +23,7 @@ app.add_typer(projections_app, name="projections")
 app.add_typer(user_app, name="user")
 app.add_typer(keys_app, name="keys")
 app.add_typer(report_app, name="report")
+app.add_typer(import_app, name="import")
 app.command("simulate")(simulate)
 app.add_typer(calendar_app, name="calendar")
 

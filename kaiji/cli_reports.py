@@ -129,3 +129,38 @@ def simulate(
     typer.echo(f"  no longer late:               {result['no_longer_late']}")
     typer.echo(f"  extensions beyond the limit:  {result['extensions_beyond_new_limit']}")
     typer.echo("(read-only: nothing was written)")
+
+
+import_app = typer.Typer(no_args_is_help=True, help="Bring in history from outside Kaiji")
+
+
+@import_app.command("ledger")
+def import_ledger(
+    file: Annotated[Path, typer.Argument(help="the old ledger, .csv or .xlsx (one row per decision)")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="check and count; write nothing")] = False,
+) -> None:
+    """Historical requests and decisions from the old ledger, as closed imported cases (idempotent)."""
+    from domain.profile import load_profile
+    from kaiji.cli import _settings, _with_conn
+    from kaiji.ledger_import import import_ledger as run
+
+    if not file.is_file():
+        typer.echo(f"kaiji import ledger: {file}: no such file", err=True)
+        raise typer.Exit(2)
+    profile = load_profile(_settings().profile)
+    try:
+        report = asyncio.run(_with_conn(lambda c: run(c, file, profile, dry_run=dry_run, operator=operator())))
+    except ValueError as exc:
+        typer.echo(f"kaiji import ledger: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if report.errors:
+        typer.echo(f"{file.name}: {len(report.errors)} error(s); nothing was imported", err=True)
+        for e in report.errors:
+            typer.echo(f"  row {e.row}, {e.column}: {e.reason}", err=True)
+        raise typer.Exit(1)
+    verb = "would import" if dry_run else "imported"
+    typer.echo(f"{file.name}: {report.rows} row(s), {report.requests} request(s), {report.decisions} decision(s); "
+               f"{verb} {len(report.created) if not dry_run else report.requests - report.skipped}, "
+               f"already imported {report.skipped}")
+    if report.created:
+        typer.echo(f"  cases {report.created[0]} … {report.created[-1]}")

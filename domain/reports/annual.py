@@ -127,7 +127,8 @@ def _request_tables(inp: ReportInputs, kinds: tuple[str, ...]) -> dict[str, Any]
         "pending": len(pending),
         "clauses": dict(sorted(clauses.items())),
         "extensions": {"extended": sum(1 for s in received if s.get("extended")),
-                       "large_volume": sum(1 for s in received if s.get("remainder_due"))},
+                       "large_volume": sum(1 for s in received if s.get("remainder_due") or (
+                           s.get("imported") or {}).get("extended") == "large_volume")},
         "days_to_decision": spread,
         "third_party_consultations": {"requests": len(consulted), "parties": len(parties),
                                       "objections": sum(1 for p in parties if p.get("objects"))},

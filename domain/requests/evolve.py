@@ -38,6 +38,9 @@ def _received(case: RequestCase, d: dict[str, Any]) -> None:
     case.requester_party_id = d.get("requester_party_id", "")
     case.preferred_method = d.get("preferred_method", "viewing")
     case.requester_category = d.get("requester_category")  # None: registered before categories existed
+    case.imported = d.get("imported")
+    if case.imported and case.imported.get("extended"):  # the ledger says extended; its dates were not kept
+        case.extended = True
     case.rules = d["rules"]
     case.status = t.UNDER_REVIEW
     _set_due(case, d)

@@ -68,6 +68,7 @@ class RequestCase:
     requester_party_id: str = ""
     preferred_method: str = "viewing"
     requester_category: str | None = None  # 請求者の区分 (profile code)
+    imported: dict[str, Any] | None = None  # from the old ledger (kaiji import ledger): source, rows, extended
     rules: dict[str, Any] = field(default_factory=dict)
     version: int = 0
     # deadlines
