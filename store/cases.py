@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -73,12 +73,14 @@ async def council_reports(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch("select * from council_reports order by decided_on, case_id")
 
 
-async def notices_of(conn: asyncpg.Connection, case_id: str) -> list[asyncpg.Record]:
+async def notices_of(conn: asyncpg.Connection, case_id: str, as_of: datetime | None = None) -> list[asyncpg.Record]:
+    """The case's notices (those stored by ``as_of``, when given)."""
     return await conn.fetch(
         """select notice_id, notice_type, number, issued_on, sha256, template_version, supersedes, created_at,
                   decision_id
-           from notices where case_id = $1 order by created_at, notice_id""",
-        case_id,
+           from notices where case_id = $1 and ($2::timestamptz is null or created_at <= $2)
+           order by created_at, notice_id""",
+        case_id, as_of,
     )
 
 

@@ -83,13 +83,6 @@ async def states_as_of(conn: asyncpg.Connection, as_of: datetime | None, *, fisc
     return StatesAsOf(out["R-"], out["A-"], out["L-"], digest)
 
 
-async def stream_as_of(conn: asyncpg.Connection, stream_id: str, as_of: datetime) -> dict[str, Any] | None:
-    """One case as it stood at ``as_of`` (time travel), or None if it did not exist yet."""
-    rows = await conn.fetch("select type, data from events where stream_id = $1 and recorded_at <= $2 "
-                            "order by version", stream_id, as_of)
-    return _fold(stream_id, [(r["type"], r["data"]) for r in rows]) if rows else None
-
-
 def _fold(stream_id: str, events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     return dataclasses.asdict(_FOLDS[stream_id[:2]](events))
 

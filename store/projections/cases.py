@@ -7,13 +7,58 @@ The row is the request's state folded from its events by the same domain
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
+from typing import Any
 
 import asyncpg
 
 from domain.clock import parse_date
 from domain.requests.evolve import EVENT_TYPES, fold
+from domain.requests.state import RequestCase
 from domain.requests.timers import pending_timers
 from store.projections import Projection
+
+_COLUMNS = ("case_id", "kind", "status", "closed_reason", "department", "reviewer", "received_on", "subject",
+            "requester_party_id", "decision_due", "work_due", "due_warning", "overdue", "outcome", "drafted_by",
+            "decided_on", "earliest_disclosure_on", "appeal_window_ends", "disclosed_on", "version", "updated_at",
+            "state", "requester_category")
+_UPSERT = (f"insert into case_view ({', '.join(_COLUMNS)}) values ({', '.join(f'${i}' for i in range(1, 24))}) "
+           "on conflict (case_id) do update set "
+           + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "case_id"))
+
+
+def case_row(case: RequestCase, version: int, updated_at: datetime) -> dict[str, Any]:
+    """The case_view row of a folded case (also what time travel shows for a past instant)."""
+    decision = case.decision or case.draft
+    return {
+        "case_id": case.case_id, "kind": case.kind, "status": case.status, "closed_reason": case.closed_reason,
+        "department": case.department, "reviewer": case.reviewer, "received_on": parse_date(case.received_on),
+        "subject": case.subject, "requester_party_id": case.requester_party_id,
+        "decision_due": parse_date(case.decision_due), "work_due": parse_date(case.work_due),
+        "due_warning": case.due_warning, "overdue": case.overdue,
+        "outcome": case.decision.outcome if case.decision else None,
+        "drafted_by": decision.drafted_by if decision else None,
+        "decided_on": parse_date(case.decision.decided_on) if case.decision else None,
+        "earliest_disclosure_on": parse_date(case.decision.earliest_disclosure_on) if case.decision else None,
+        "appeal_window_ends": parse_date(case.appeal_window_ends), "disclosed_on": parse_date(case.disclosed_on),
+        "version": version, "updated_at": updated_at, "state": dataclasses.asdict(case),
+        "requester_category": case.requester_category,
+    }
+
+
+def deadline_rows(case: RequestCase) -> dict[str, str]:
+    """deadline_view: the open deadlines of a case by name (ISO dates)."""
+    deadlines: dict[str, str] = {}
+    if not case.closed and case.decision is None:
+        deadlines["decision_due"] = case.decision_due
+        deadlines["work_due"] = case.work_due
+    if not case.closed and case.remainder_owed and case.remainder_due:  # 特例延長: the remainder's decision
+        deadlines["remainder_due"] = case.remainder_due
+    for timer in pending_timers(case):
+        name = f"{timer.kind}:{timer.key}" if timer.kind == "third_party_lapsed" else timer.kind
+        # several decisions: one row per kind, the earliest (each decision's own dates are in the case)
+        deadlines[name] = min(deadlines.get(name, timer.on), timer.on)
+    return dict(sorted(deadlines.items()))
 
 
 async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
@@ -25,49 +70,14 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
     if not rows or rows[0]["type"] != "RequestReceived":
         return
     case = fold((r["type"], r["data"]) for r in rows)
-    decision = case.decision or case.draft
-    state = dataclasses.asdict(case)
-    await conn.execute(
-        """insert into case_view (case_id, kind, status, closed_reason, department, reviewer, received_on,
-               subject, requester_party_id, decision_due, work_due, due_warning, overdue, outcome, drafted_by,
-               decided_on, earliest_disclosure_on, appeal_window_ends, disclosed_on, version, updated_at, state,
-               requester_category)
-           values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
-           on conflict (case_id) do update set kind = excluded.kind, status = excluded.status,
-               closed_reason = excluded.closed_reason, department = excluded.department,
-               reviewer = excluded.reviewer, received_on = excluded.received_on, subject = excluded.subject,
-               requester_party_id = excluded.requester_party_id, decision_due = excluded.decision_due,
-               work_due = excluded.work_due, due_warning = excluded.due_warning, overdue = excluded.overdue,
-               outcome = excluded.outcome, drafted_by = excluded.drafted_by, decided_on = excluded.decided_on,
-               earliest_disclosure_on = excluded.earliest_disclosure_on,
-               appeal_window_ends = excluded.appeal_window_ends, disclosed_on = excluded.disclosed_on,
-               version = excluded.version, updated_at = excluded.updated_at, state = excluded.state,
-               requester_category = excluded.requester_category""",
-        case.case_id, case.kind, case.status, case.closed_reason, case.department, case.reviewer,
-        parse_date(case.received_on), case.subject, case.requester_party_id, parse_date(case.decision_due),
-        parse_date(case.work_due), case.due_warning, case.overdue,
-        case.decision.outcome if case.decision else None,
-        decision.drafted_by if decision else None,
-        parse_date(case.decision.decided_on) if case.decision else None,
-        parse_date(case.decision.earliest_disclosure_on) if case.decision else None,
-        parse_date(case.appeal_window_ends), parse_date(case.disclosed_on),
-        up_to, rows[-1]["occurred_at"], state, case.requester_category,
-    )
+    row = case_row(case, up_to, rows[-1]["occurred_at"])
+    await conn.execute(_UPSERT, *(row[c] for c in _COLUMNS))
     await conn.execute("delete from deadline_view where case_id = $1", case.case_id)
-    deadlines: dict[str, str] = {}
-    if not case.closed and case.decision is None:
-        deadlines["decision_due"] = case.decision_due
-        deadlines["work_due"] = case.work_due
-    if not case.closed and case.remainder_owed and case.remainder_due:  # 特例延長: the remainder's decision
-        deadlines["remainder_due"] = case.remainder_due
-    for timer in pending_timers(case):
-        name = f"{timer.kind}:{timer.key}" if timer.kind == "third_party_lapsed" else timer.kind
-        # several decisions: one row per kind, the earliest (each decision's own dates are in the case)
-        deadlines[name] = min(deadlines.get(name, timer.on), timer.on)
+    deadlines = deadline_rows(case)
     if deadlines:
         await conn.executemany(
             "insert into deadline_view (case_id, deadline, due_on, department) values ($1, $2, $3, $4)",
-            [(case.case_id, k, parse_date(v), case.department) for k, v in sorted(deadlines.items())],
+            [(case.case_id, k, parse_date(v), case.department) for k, v in deadlines.items()],
         )
 
 
