@@ -37,5 +37,8 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 
+bench-reports: $(STAMP)
+	$(BIN)/python bench/reports.py
+
 clean:
 	rm -rf $(VENV) .kaiji

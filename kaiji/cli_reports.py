@@ -114,7 +114,7 @@ def simulate(
     except SimulationError as exc:
         typer.echo(f"kaiji simulate: {exc}", err=True)
         raise typer.Exit(2) from None
-    streams = asyncio.run(_with_conn(reports.request_streams))
+    streams = asyncio.run(_with_conn(lambda c: reports.request_streams(c, fiscal_year)))
     states = {k: dataclasses.asdict(fold(v)) for k, v in streams.items()}
     result = simulate(streams, states, current, changed, fiscal_year)
     if as_json:

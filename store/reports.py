@@ -113,11 +113,14 @@ async def latest_publication(conn: asyncpg.Connection, fiscal_year: int) -> asyn
         "select * from published_reports where fiscal_year = $1 order by version desc limit 1", fiscal_year)
 
 
-async def request_streams(conn: asyncpg.Connection) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-    """Every request stream's events in order (for the policy simulator; read-only)."""
+async def request_streams(conn: asyncpg.Connection, fiscal_year: int) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """The events, in order, of every request received in ``fiscal_year`` (the policy simulator; read-only)."""
     streams: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     async with _snapshot(conn):
-        async for r in conn.cursor("select stream_id, type, data from events where left(stream_id, 2) = 'R-' "
-                                   "order by stream_id, version", prefetch=5000):
+        async for r in conn.cursor(
+                """select stream_id, type, data from events where stream_id in (
+                       select case_id from case_view where received_on between $1 and $2)
+                   order by stream_id, version""", date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31),
+                prefetch=5000):
             streams.setdefault(r["stream_id"], []).append((r["type"], r["data"]))
     return streams
