@@ -51,7 +51,7 @@ async def append(conn: asyncpg.Connection, entry: AuditEntry, *, at: datetime | 
         # Hash the detail as jsonb will store it (1e20 -> 100000000000000000000, -0.0 -> 0.0):
         # verify() recomputes from the stored value, so an honest entry must not look tampered.
         detail = await conn.fetchval("select $1::jsonb", entry.detail or {})
-        await conn.execute("select pg_advisory_xact_lock($1)", _CHAIN_LOCK)
+        await lock_chain(conn)
         head = await conn.fetchrow("select seq, hash from audit_log order by seq desc limit 1")
         seq = (head["seq"] if head else 0) + 1
         prev = head["hash"] if head else GENESIS
@@ -77,6 +77,11 @@ class VerifyResult:
     head_seq: int
     broken_seq: int | None = None
     reason: str | None = None
+
+
+async def lock_chain(conn: asyncpg.Connection) -> None:
+    """Serialise writers of the chain until the caller's transaction ends (re-entrant within it)."""
+    await conn.execute("select pg_advisory_xact_lock($1)", _CHAIN_LOCK)
 
 
 async def head(conn: asyncpg.Connection) -> tuple[int, str]:

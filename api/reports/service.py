@@ -58,9 +58,16 @@ async def with_publication(conn: asyncpg.Connection, report: dict[str, Any]) -> 
 
 async def publish(conn: asyncpg.Connection, profile: Profile, fiscal_year: int, *, actor: str, role: str,
                   as_of: datetime | None = None) -> dict[str, Any]:
-    """Freeze the report: stored with the hash of its inputs and the audit head, one audit entry."""
-    async with conn.transaction(isolation="repeatable_read"):
+    """Freeze the report: stored with the hash of its inputs and the audit head, one audit entry.
+
+    The figures come from one repeatable-read snapshot; the write runs after it, in its own transaction under
+    the audit chain's lock, so the version and the audit seq are read from what is committed (two publishes at
+    once, or a staff action writing the audit log meanwhile, must not compute the same next number).
+    """
+    async with conn.transaction(isolation="repeatable_read", readonly=True):
         report, inputs_hash = await build(conn, profile, fiscal_year, as_of)
+    async with conn.transaction():
+        await audit.lock_chain(conn)
         seq, head = await audit.head(conn)
         row = await reports.publish(conn, fiscal_year=fiscal_year, as_of=datetime.fromisoformat(report["as_of"]),
                                     content=report, inputs_hash=inputs_hash, audit_head=f"{seq}:{head}",

@@ -18,7 +18,7 @@ from api.deps import AppState, state
 from api.errors import ApiError
 from api.reports import formats, service
 from api.reports.tables import tables
-from api.schemas import IsoDateTime
+from api.schemas import Body, IsoDateTime
 from domain import clock
 from domain.era import fiscal_year as fy_of
 from domain.era import format_fiscal_year
@@ -54,7 +54,14 @@ def _file(body: bytes, media_type: str, name: str) -> Response:
     return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-_FILE = {"content": {"application/octet-stream": {}}}
+def _file_of(media_type: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+class PublishBody(Body):
+    """What a publication freezes: the report as it stood at ``as_of`` (default: now)."""
+
+    as_of: IsoDateTime | None = None
 
 
 @router.get("/annual", summary="The annual report as JSON (records officer)",
@@ -65,7 +72,8 @@ async def annual(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None
     return Response(service.canonical(report), media_type="application/json")
 
 
-@router.get("/annual.csv", summary="The annual report as CSV", response_class=Response, responses={200: _FILE})
+@router.get("/annual.csv", summary="The annual report as CSV", response_class=Response,
+            responses=_file_of(formats.CSV_TYPE))
 async def annual_csv(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
                      principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
     report = await _report(st, principal, fiscal_year, as_of, "annual.csv")
@@ -74,7 +82,7 @@ async def annual_csv(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | 
 
 
 @router.get("/annual.xlsx", summary="The annual report as Excel (one sheet per table)", response_class=Response,
-            responses={200: _FILE})
+            responses=_file_of(formats.XLSX_TYPE))
 async def annual_xlsx(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
                       principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
     report = await _report(st, principal, fiscal_year, as_of, "annual.xlsx")
@@ -82,7 +90,8 @@ async def annual_xlsx(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime |
     return _file(body, formats.XLSX_TYPE, f"annual-{report['fiscal_year']}.xlsx")
 
 
-@router.get("/annual.pdf", summary="The annual report as PDF", response_class=Response, responses={200: _FILE})
+@router.get("/annual.pdf", summary="The annual report as PDF", response_class=Response,
+            responses=_file_of(formats.PDF_TYPE))
 async def annual_pdf(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
                      principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
     report = await _report(st, principal, fiscal_year, as_of, "annual.pdf")
@@ -92,11 +101,11 @@ async def annual_pdf(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | 
 
 
 @router.post("/annual/{fiscal_year}/publish", summary="Freeze the annual report as published (公表)")
-async def publish(fiscal_year: int = Path(ge=2000, le=2098), as_of: IsoDateTime | None = AsOf,
+async def publish(body: PublishBody | None = None, fiscal_year: int = Path(ge=2000, le=2098),
                   principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict[str, Any]:
     async with st.pool.acquire() as conn:
         return await service.publish(conn, st.profile, fiscal_year, actor=principal.username, role=principal.role,
-                                     as_of=_cut(as_of))
+                                     as_of=_cut(body.as_of if body else None))
 
 
 def _title(st: AppState, report: dict[str, Any]) -> str:
