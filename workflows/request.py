@@ -6,6 +6,7 @@ durable timers derived from the case state (domain.requests.timers).
 """
 
 
+import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -90,7 +91,11 @@ class RequestWorkflow(CaseMachine):
     @workflow.update(name="calendar-changed")
     async def calendar_changed(self, change: CalendarChange) -> CalendarOutcome:
         """A closure day or a newer holiday table: work_due, the reminder and the appeal window recompute."""
-        return await self._recalendar(change, calendar_change.recompute, lambda: self.case.case_id)
+        # every decision's window and the 特例延長 remainder move too (a workflow that changed its calendar
+        # before this patch keeps the first release's rule on replay)
+        every_window = workflow.patched("calendar-every-window")
+        recompute = functools.partial(calendar_change.recompute, every_window=every_window)
+        return await self._recalendar(change, recompute, lambda: self.case.case_id)
 
     @calendar_changed.validator
     def _v_calendar_changed(self, change: CalendarChange) -> None:

@@ -359,5 +359,13 @@ def _calendar_changed(case: RequestCase, d: dict[str, Any]) -> None:
         case.work_due = d["work_due"]
         case.due_warning = d.get("due_warning")
         case.due_explanation = d.get("due_explanation", case.due_explanation)
+    if "remainder_work_due" in d:
+        case.remainder_work_due = d["remainder_work_due"]
+        case.due_explanation = d.get("due_explanation", case.due_explanation)
+    windows = d.get("windows") or {}
+    for x in case.decisions:  # each decision's own window (a request with several decisions)
+        x.appeal_window_ends = windows.get(x.decision_id, x.appeal_window_ends)
     if "appeal_window_ends" in d:
         case.appeal_window_ends = d["appeal_window_ends"]
+    elif windows:
+        _sync(case)

@@ -204,3 +204,60 @@ def test_a_newer_holiday_table_moves_the_deadline_to_appeal_a_judgment_but_a_cit
     evolve_suit(suit, events[0].type, events[0].data)
     assert suit.appeal_due == "2026-03-17"
     assert pending_suit_timers(suit)[0].on == "2026-03-18"  # final at 00:00 JST after the new last day
+
+
+def _two_decisions() -> RequestCase:
+    """Decided Mon 03-16 in two parts (公開 and 不存在): each its own notice, delivered on different days."""
+    case = received()
+    evolve(case, "DecisionDrafted", {"drafted_by": "shinsa", "parts": [
+        {"outcome": "full"}, {"outcome": "non_disclosure", "non_disclosure_ground": "not_held"}]})
+    evolve(case, "DecisionApproved", {"decided_on": "2026-03-16", "approved_by": "kacho", "parts": [
+        {"decision_id": "R-2025-00001-D1", "appeal_window_ends": "2026-06-16"},
+        {"decision_id": "R-2025-00001-D2", "appeal_window_ends": "2026-06-18"}]})
+    return case
+
+
+def test_each_decision_of_a_request_keeps_its_own_window_through_a_closure() -> None:
+    """Two decisions, two windows: a closure on the second's last day (Thu 06-18) moves that one alone."""
+    case = _two_decisions()
+    evolve(case, "NoticeDelivered", {"delivered_on": "2026-03-18", "appeal_window_ends": "2026-06-18",
+                                     "decision_ids": ["R-2025-00001-D2"],
+                                     "windows": {"R-2025-00001-D2": "2026-06-18"}})
+    first, second = case.decisions
+    assert (first.appeal_window_ends, second.appeal_window_ends) == ("2026-06-16", "2026-06-18")
+    events = calendar_change.recompute(case, closure("2026-06-18", "システム障害"), at("2026-03-20"))
+    data = events[0].data
+    assert data["windows"] == {"R-2025-00001-D2": "2026-06-19"}
+    assert data["before"]["appeal_window_ends:R-2025-00001-D2"] == "2026-06-18"
+    assert data["after"]["appeal_window_ends:R-2025-00001-D2"] == "2026-06-19"
+    apply(case, events)
+    assert (first.appeal_window_ends, second.appeal_window_ends) == ("2026-06-16", "2026-06-19")
+    assert case.appeal_window_ends == "2026-06-19"  # the case's window ends with its last decision's
+    windows = {t.key: t.on for t in pending_timers(case) if t.kind == "appeal_window"}
+    assert windows == {"R-2025-00001-D1": "2026-06-17", "R-2025-00001-D2": "2026-06-20"}
+
+
+def test_the_first_release_rule_moves_only_the_first_decisions_window() -> None:
+    """A workflow that recorded a calendar change before the patch replays the rule it ran then."""
+    case = _two_decisions()
+    events = calendar_change.recompute(case, closure("2026-06-18"), at("2026-03-20"), every_window=False)
+    assert "windows" not in events[0].data and "remainder_work_due" not in events[0].data
+
+
+def test_a_closure_on_the_remainders_last_day_pulls_its_working_date_earlier() -> None:
+    """特例延長 (条例第11条): the remainder is owed by Fri 05-29; that day closes, so the office must finish by
+    Thu 05-28 — the date in the notice (remainder_due) never moves, and the reminder follows."""
+    case = received()
+    evolve(case, "DeadlineExtended", {"decision_due": "2026-04-01", "work_due": "2026-04-01",
+                                      "remainder_due": "2026-05-29", "remainder_owed": True,
+                                      "remainder_work_due": "2026-05-29"})
+    events = calendar_change.recompute(case, closure("2026-05-29"), at("2026-03-20"))
+    data = events[0].data
+    assert data["before"]["remainder_work_due"] == "2026-05-29"
+    assert data["after"]["remainder_work_due"] == "2026-05-28"
+    assert any("台風" in s for s in data["due_explanation"]["remainder_work_due"]["steps"])
+    apply(case, events)
+    assert (case.remainder_due, case.remainder_work_due) == ("2026-05-29", "2026-05-28")
+    remainder = {t.kind: t for t in pending_timers(case) if t.kind.startswith("remainder")}
+    assert remainder["remainder_reminder"].key == "2026-05-28"
+    assert remainder["remainder_overdue"].on == "2026-05-30"  # overdue counts from the notified date
