@@ -79,6 +79,20 @@ class StoredEvent:
 _COLUMNS = "global_position, stream_id, version, type, schema_version, actor, role, occurred_at, data"
 
 
+async def append_new_streams(conn: asyncpg.Connection, streams: dict[str, list[NewEvent]]) -> None:
+    """Write streams that do not exist yet, in one batch (a bulk import); any existing version is an error.
+
+    Must run inside the caller's transaction.
+    """
+    await conn.executemany(
+        """insert into events (stream_id, version, type, schema_version, actor, role, occurred_at, data,
+                               payload_hash)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+        [(stream_id, version, e.type, e.schema_version, e.actor, e.role, e.occurred_at, e.data, e.payload_hash())
+         for stream_id, stream in streams.items() for version, e in enumerate(stream, start=1)],
+    )
+
+
 async def append(
     conn: asyncpg.Connection, stream_id: str, expected_version: int, events: list[NewEvent]
 ) -> list[StoredEvent]:

@@ -15,3 +15,9 @@ async def imported(conn: asyncpg.Connection, numbers: list[str]) -> dict[str, tu
 async def record(conn: asyncpg.Connection, *, ledger_number: str, case_id: str, row_hash: str, source: str) -> None:
     await conn.execute("insert into ledger_imports (ledger_number, case_id, row_hash, source) values ($1, $2, $3, $4)",
                        ledger_number, case_id, row_hash, source)
+
+
+async def record_many(conn: asyncpg.Connection, rows: list[tuple[str, str, str, str]]) -> None:
+    """(受付番号, case id, row hash, source) of each request imported now."""
+    await conn.executemany("insert into ledger_imports (ledger_number, case_id, row_hash, source) "
+                           "values ($1, $2, $3, $4)", rows)

@@ -20,6 +20,19 @@ async def next_case_id(conn: asyncpg.Connection, series: str, fiscal_year: int) 
     return format_case_id(series, fiscal_year, number)
 
 
+async def next_case_ids(conn: asyncpg.Connection, series: str, fiscal_year: int, count: int) -> list[str]:
+    """Allocate ``count`` consecutive numbers of the series in one statement (a bulk import)."""
+    if count <= 0:
+        return []
+    last = await conn.fetchval(
+        """insert into case_counters (series, fiscal_year, last_number) values ($1, $2, $3)
+           on conflict (series, fiscal_year) do update set last_number = case_counters.last_number + $3
+           returning last_number""",
+        series, fiscal_year, count,
+    )
+    return [format_case_id(series, fiscal_year, n) for n in range(last - count + 1, last + 1)]
+
+
 async def find_registration(conn: asyncpg.Connection, key: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "select case_id, request_hash, started, input from registrations where idempotency_key = $1", key
