@@ -73,8 +73,12 @@ class ReportDuty:
 
 
 def triggers(facts: BreachFacts) -> tuple[str, ...]:
-    held = {"sensitive": facts.sensitive, "financial_harm": facts.financial_harm, "malicious": facts.malicious,
-            "over_100": facts.persons > PERSONS_THRESHOLD}
+    held = {
+        "sensitive": facts.sensitive,
+        "financial_harm": facts.financial_harm,
+        "malicious": facts.malicious,
+        "over_100": facts.persons > PERSONS_THRESHOLD,
+    }
     return tuple(code for code in TRIGGERS if held[code])
 
 
@@ -98,11 +102,20 @@ def preliminary_due(aware_on: date, days: int) -> DueDate:
     if not low <= days <= high:
         raise ValueError(f"breach_preliminary_days must be {low}–{high}, got {days}")
     due = aware_on + timedelta(days=days)
-    return DueDate(due, DueExplanation(
-        rule=f"知った日の翌日から{days}日以内（速やかに）", article=PRELIMINARY_ARTICLE, start=aware_on, result=due,
-        steps=(f"知った日: {aware_on.isoformat()}",
-               f"速報は速やかに（委員会ガイドライン: 概ね3〜5日以内）。本市の運用: {days}日",
-               f"期限: {due.isoformat()}（閉庁日でも繰り延べない）")))
+    return DueDate(
+        due,
+        DueExplanation(
+            rule=f"知った日の翌日から{days}日以内（速やかに）",
+            article=PRELIMINARY_ARTICLE,
+            start=aware_on,
+            result=due,
+            steps=(
+                f"知った日: {aware_on.isoformat()}",
+                f"速報は速やかに（委員会ガイドライン: 概ね3〜5日以内）。本市の運用: {days}日",
+                f"期限: {due.isoformat()}（閉庁日でも繰り延べない）",
+            ),
+        ),
+    )
 
 
 def final_due(aware_on: date, malicious: bool) -> DueDate:
@@ -110,7 +123,17 @@ def final_due(aware_on: date, malicious: bool) -> DueDate:
     days = FINAL_DAYS_MALICIOUS if malicious else FINAL_DAYS
     due = aware_on + timedelta(days=days - 1)
     why = "不正の目的をもって行われたおそれがあるため60日" if malicious else "30日"
-    return DueDate(due, DueExplanation(
-        rule=f"知った日から{days}日以内（知った日を1日目とする）", article=FINAL_ARTICLE, start=aware_on,
-        result=due, steps=(f"知った日: {aware_on.isoformat()}（1日目）", f"確報の期間: {why}",
-                           f"{days}日目: {due.isoformat()}（閉庁日でも繰り延べない）")))
+    return DueDate(
+        due,
+        DueExplanation(
+            rule=f"知った日から{days}日以内（知った日を1日目とする）",
+            article=FINAL_ARTICLE,
+            start=aware_on,
+            result=due,
+            steps=(
+                f"知った日: {aware_on.isoformat()}（1日目）",
+                f"確報の期間: {why}",
+                f"{days}日目: {due.isoformat()}（閉庁日でも繰り延べない）",
+            ),
+        ),
+    )

@@ -66,8 +66,14 @@ class BreachWorkflow(CaseMachine):
         return self.case.status
 
     def result(self) -> BreachResult:
-        return BreachResult(self.case.breach_id, self.case.status, self.case.version, self.case.reportable,
-                            self.case.preliminary_due, self.case.final_due)
+        return BreachResult(
+            self.case.breach_id,
+            self.case.status,
+            self.case.version,
+            self.case.reportable,
+            self.case.preliminary_due,
+            self.case.final_due,
+        )
 
     @workflow.update(name="registered")
     async def registered(self) -> BreachResult:

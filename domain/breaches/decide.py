@@ -24,7 +24,13 @@ from domain.events import EventDraft, draft
 from domain.inputs import past_date
 
 KINDS = {"leak": "漏えい", "loss": "滅失", "damage": "毀損"}
-NOTICE_METHODS = {"mail": "郵送", "email": "電子メール", "phone": "電話", "in_person": "面談・手渡し", "other": "その他"}
+NOTICE_METHODS = {
+    "mail": "郵送",
+    "email": "電子メール",
+    "phone": "電話",
+    "in_person": "面談・手渡し",
+    "other": "その他",
+}
 REPORT_NAMES = {"preliminary": "速報", "final": "確報"}
 DEPARTMENT_STAFF = frozenset({"reviewer", "approver"})
 _OFFICER = frozenset({"records_officer"})
@@ -52,7 +58,9 @@ def _required(text: str, field: str) -> None:
 
 def _not_before(d: date, earlier: str | None, field: str, what: str) -> None:
     if earlier and d < date.fromisoformat(earlier):
-        raise invalid(f"{field} は{what}（{earlier}）より前にできません。 / {field} cannot be before {earlier}.")
+        raise invalid(
+            f"{field} は{what}（{earlier}）より前にできません。 / {field} cannot be before {earlier}."
+        )
 
 
 def _persons(n: int) -> int:
@@ -67,11 +75,14 @@ def assess(facts: rules.BreachFacts, preliminary_days: int) -> dict[str, Any]:
     duty = rules.report_duty(facts)
     pre = rules.preliminary_due(facts.aware_on, preliminary_days)
     fin = rules.final_due(facts.aware_on, facts.malicious)
-    return {"duty": duty.to_dict(), "reportable": duty.reportable,
-            "preliminary_due": pre.value.isoformat() if duty.reportable else None,
-            "preliminary_explanation": pre.to_dict()["explanation"] if duty.reportable else {},
-            "final_due": fin.value.isoformat() if duty.reportable else None,
-            "final_explanation": fin.to_dict()["explanation"] if duty.reportable else {}}
+    return {
+        "duty": duty.to_dict(),
+        "reportable": duty.reportable,
+        "preliminary_due": pre.value.isoformat() if duty.reportable else None,
+        "preliminary_explanation": pre.to_dict()["explanation"] if duty.reportable else {},
+        "final_due": fin.value.isoformat() if duty.reportable else None,
+        "final_explanation": fin.to_dict()["explanation"] if duty.reportable else {},
+    }
 
 
 def record(inp: c.RecordBreach) -> list[EventDraft]:
@@ -88,14 +99,32 @@ def record(inp: c.RecordBreach) -> list[EventDraft]:
     if inp.kind not in KINDS:
         raise invalid(f"kind は {', '.join(KINDS)} のいずれかです。 / Unknown kind {inp.kind!r}.")
     aware = past_date(inp.aware_on, "aware_on", jst_date(inp.entered_at))
-    facts = rules.BreachFacts(aware, _persons(inp.persons), inp.sensitive, inp.financial_harm, inp.malicious,
-                              inp.encrypted)
-    return [draft("BreachRecorded", actor, inp.entered_at, breach_id=inp.breach_id, department=inp.department,
-                  title=inp.title, kind=inp.kind, aware_on=aware.isoformat(), description={"sealed": inp.description},
-                  persons=facts.persons, items=list(inp.items), sensitive=inp.sensitive,
-                  financial_harm=inp.financial_harm, malicious=inp.malicious, contractor=inp.contractor,
-                  encrypted=inp.encrypted, rules=asdict(inp.rules), recorded_by=actor.username,
-                  **assess(facts, inp.rules.preliminary_days))]
+    facts = rules.BreachFacts(
+        aware, _persons(inp.persons), inp.sensitive, inp.financial_harm, inp.malicious, inp.encrypted
+    )
+    return [
+        draft(
+            "BreachRecorded",
+            actor,
+            inp.entered_at,
+            breach_id=inp.breach_id,
+            department=inp.department,
+            title=inp.title,
+            kind=inp.kind,
+            aware_on=aware.isoformat(),
+            description={"sealed": inp.description},
+            persons=facts.persons,
+            items=list(inp.items),
+            sensitive=inp.sensitive,
+            financial_harm=inp.financial_harm,
+            malicious=inp.malicious,
+            contractor=inp.contractor,
+            encrypted=inp.encrypted,
+            rules=asdict(inp.rules),
+            recorded_by=actor.username,
+            **assess(facts, inp.rules.preliminary_days),
+        )
+    ]
 
 
 def decide(case: s.BreachCase, cmd: c.BreachCommand, now: datetime) -> list[EventDraft]:
@@ -103,8 +132,14 @@ def decide(case: s.BreachCase, cmd: c.BreachCommand, now: datetime) -> list[Even
 
 
 def _facts_of(case: s.BreachCase) -> rules.BreachFacts:
-    return rules.BreachFacts(date.fromisoformat(case.aware_on), case.persons, case.sensitive, case.financial_harm,
-                             case.malicious, case.encrypted)
+    return rules.BreachFacts(
+        date.fromisoformat(case.aware_on),
+        case.persons,
+        case.sensitive,
+        case.financial_harm,
+        case.malicious,
+        case.encrypted,
+    )
 
 
 @_decides(c.ReviseFacts)
@@ -137,24 +172,52 @@ def _revise(case: s.BreachCase, cmd: c.ReviseFacts, now: datetime) -> list[Event
     if not changed:
         raise invalid("変更された事実がありません。 / No fact is changed.")
     assessed = assess(facts, case.rules.get("preliminary_days", 3))
-    return [draft("BreachFactsRevised", cmd.actor, now, **changes, **assessed, changed=changed,
-                  revised_on=today.isoformat(), reason=cmd.reason,
-                  was_reportable=case.reportable)]
+    return [
+        draft(
+            "BreachFactsRevised",
+            cmd.actor,
+            now,
+            **changes,
+            **assessed,
+            changed=changed,
+            revised_on=today.isoformat(),
+            reason=cmd.reason,
+            was_reportable=case.reportable,
+        )
+    ]
 
 
-def _report(case: s.BreachCase, report: str, submitted_on: str | None, reference: str,
-            cmd: c.BreachCommand, now: datetime) -> list[EventDraft]:
+def _report(
+    case: s.BreachCase,
+    report: str,
+    submitted_on: str | None,
+    reference: str,
+    cmd: c.BreachCommand,
+    now: datetime,
+) -> list[EventDraft]:
     name = REPORT_NAMES[report]
     if report in case.reports:
-        raise conflict(f"{name}は記録済みです（{case.reports[report]['submitted_on']}）。 / "
-                       f"The {report} report is already on record.")
+        raise conflict(
+            f"{name}は記録済みです（{case.reports[report]['submitted_on']}）。 / "
+            f"The {report} report is already on record."
+        )
     _required(reference, "reference")
     on = past_date(submitted_on, "submitted_on", jst_date(now))
     _not_before(on, case.aware_on, "submitted_on", "知った日")
     due = case.due(report)
-    return [draft("BreachReportSubmitted", cmd.actor, now, report=report, submitted_on=on.isoformat(),
-                  reference=reference, due=due, late=bool(due) and on > date.fromisoformat(due),
-                  voluntary=not case.reportable)]
+    return [
+        draft(
+            "BreachReportSubmitted",
+            cmd.actor,
+            now,
+            report=report,
+            submitted_on=on.isoformat(),
+            reference=reference,
+            due=due,
+            late=bool(due) and on > date.fromisoformat(due),
+            voluntary=not case.reportable,
+        )
+    ]
 
 
 @_decides(c.RecordPreliminaryReport)
@@ -166,11 +229,17 @@ def _preliminary(case: s.BreachCase, cmd: c.RecordPreliminaryReport, now: dateti
 def _final(case: s.BreachCase, cmd: c.RecordFinalReport, now: datetime) -> list[EventDraft]:
     preliminary = case.reports.get("preliminary")
     if preliminary is None:
-        raise conflict("速報が記録されていません。速報を先に記録してください（同日でも可）。 / "
-                       "Record the preliminary report first (it may be the same day).")
+        raise conflict(
+            "速報が記録されていません。速報を先に記録してください（同日でも可）。 / "
+            "Record the preliminary report first (it may be the same day)."
+        )
     events = _report(case, "final", cmd.submitted_on, cmd.reference, cmd, now)
-    _not_before(date.fromisoformat(events[0].data["submitted_on"]), preliminary["submitted_on"], "submitted_on",
-                "速報の日")
+    _not_before(
+        date.fromisoformat(events[0].data["submitted_on"]),
+        preliminary["submitted_on"],
+        "submitted_on",
+        "速報の日",
+    )
     return events
 
 
@@ -179,25 +248,49 @@ def _notice(case: s.BreachCase, cmd: c.RecordNoticeToPersons, now: datetime) -> 
     today = jst_date(now)
     if cmd.impossible_reason.strip():
         if cmd.method or cmd.count:
-            raise invalid("通知が困難な場合は method・count を指定しません。 / Give either a notice (method, count) "
-                          "or the reason it is impossible, not both.")
+            raise invalid(
+                "通知が困難な場合は method・count を指定しません。 / Give either a notice (method, count) "
+                "or the reason it is impossible, not both."
+            )
         _required(cmd.announcement, "announcement")
         on = past_date(cmd.announced_on, "announced_on", today)
         _not_before(on, case.aware_on, "announced_on", "知った日")
-        return [draft("PersonsNotified", cmd.actor, now, form="announcement", impossible_reason=cmd.impossible_reason,
-                      announcement=cmd.announcement, announced_on=on.isoformat())]
+        return [
+            draft(
+                "PersonsNotified",
+                cmd.actor,
+                now,
+                form="announcement",
+                impossible_reason=cmd.impossible_reason,
+                announcement=cmd.announcement,
+                announced_on=on.isoformat(),
+            )
+        ]
     if cmd.method not in NOTICE_METHODS:
-        raise invalid(f"method は {', '.join(NOTICE_METHODS)} のいずれかです（通知が困難な場合は impossible_reason と "
-                      "announcement）。 / Unknown method; or give impossible_reason and announcement.")
+        raise invalid(
+            f"method は {', '.join(NOTICE_METHODS)} のいずれかです（通知が困難な場合は impossible_reason と "
+            "announcement）。 / Unknown method; or give impossible_reason and announcement."
+        )
     if not isinstance(cmd.count, int) or isinstance(cmd.count, bool) or cmd.count < 1:
         raise invalid("count は通知した人数（1以上）です。 / count must be the number of persons notified.")
     if cmd.announcement or cmd.announced_on:
-        raise invalid("公表は通知が困難な場合（impossible_reason）に記録します。 / An announcement needs the reason a "
-                      "notice is impossible.")
+        raise invalid(
+            "公表は通知が困難な場合（impossible_reason）に記録します。 / An announcement needs the reason a "
+            "notice is impossible."
+        )
     on = past_date(cmd.notified_on, "notified_on", today)
     _not_before(on, case.aware_on, "notified_on", "知った日")
-    return [draft("PersonsNotified", cmd.actor, now, form="notice", method=cmd.method, notified_on=on.isoformat(),
-                  count=cmd.count)]
+    return [
+        draft(
+            "PersonsNotified",
+            cmd.actor,
+            now,
+            form="notice",
+            method=cmd.method,
+            notified_on=on.isoformat(),
+            count=cmd.count,
+        )
+    ]
 
 
 @_decides(c.RecordMeasures)
@@ -205,7 +298,9 @@ def _measures(case: s.BreachCase, cmd: c.RecordMeasures, now: datetime) -> list[
     _required(cmd.measures, "measures")
     on = past_date(cmd.decided_on, "decided_on", jst_date(now))
     _not_before(on, case.aware_on, "decided_on", "知った日")
-    return [draft("RecurrenceMeasuresRecorded", cmd.actor, now, measures=cmd.measures, decided_on=on.isoformat())]
+    return [
+        draft("RecurrenceMeasuresRecorded", cmd.actor, now, measures=cmd.measures, decided_on=on.isoformat())
+    ]
 
 
 @_decides(c.PlaceOnAgenda)
@@ -238,8 +333,10 @@ def missing_for_closing(case: s.BreachCase) -> list[str]:
 def _close(case: s.BreachCase, cmd: c.CloseBreach, now: datetime) -> list[EventDraft]:
     missing = missing_for_closing(case)
     if missing:
-        raise conflict(f"終結できません。未記録: {'、'.join(missing)}。 / Cannot close: not yet on record: "
-                       f"{', '.join(missing)}.")
+        raise conflict(
+            f"終結できません。未記録: {'、'.join(missing)}。 / Cannot close: not yet on record: "
+            f"{', '.join(missing)}."
+        )
     on = past_date(cmd.closed_on, "closed_on", jst_date(now))
     _not_before(on, case.aware_on, "closed_on", "知った日")
     return [draft("BreachClosed", cmd.actor, now, closed_on=on.isoformat(), note=cmd.note)]

@@ -10,9 +10,23 @@ from domain.evolver import Evolver
 OPEN = "open"  # 対応中
 CLOSED = "closed"  # 終結
 REPORTS = ("preliminary", "final")  # 速報, 確報
-FACTS = ("aware_on", "persons", "items", "sensitive", "financial_harm", "malicious", "encrypted", "contractor",
-         "description", "duty", "reportable", "preliminary_due", "preliminary_explanation", "final_due",
-         "final_explanation")
+FACTS = (
+    "aware_on",
+    "persons",
+    "items",
+    "sensitive",
+    "financial_harm",
+    "malicious",
+    "encrypted",
+    "contractor",
+    "description",
+    "duty",
+    "reportable",
+    "preliminary_due",
+    "preliminary_explanation",
+    "final_due",
+    "final_explanation",
+)
 
 
 @dataclass
@@ -84,13 +98,16 @@ def _recorded(case: BreachCase, d: dict[str, Any]) -> None:
 @_on("BreachFactsRevised")
 def _revised(case: BreachCase, d: dict[str, Any]) -> None:
     _facts(case, d)
-    case.revisions.append({"revised_on": d.get("revised_on"), "changed": d.get("changed", []),
-                           "reason": d.get("reason", "")})
+    case.revisions.append(
+        {"revised_on": d.get("revised_on"), "changed": d.get("changed", []), "reason": d.get("reason", "")}
+    )
 
 
 @_on("BreachReportSubmitted")
 def _submitted(case: BreachCase, d: dict[str, Any]) -> None:
-    case.reports[d["report"]] = {k: d.get(k) for k in ("submitted_on", "reference", "due", "late", "voluntary")}
+    case.reports[d["report"]] = {
+        k: d.get(k) for k in ("submitted_on", "reference", "due", "late", "voluntary")
+    }
 
 
 @_on("BreachReportReminderSent")

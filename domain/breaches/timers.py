@@ -53,5 +53,13 @@ def fire(case: s.BreachCase, timer: Timer, now: datetime) -> list[EventDraft]:
     report, what = timer.kind.split("_")
     due = timer.key
     if what == "overdue" or jst_date(now) > date.fromisoformat(due):  # recorded late: no reminder, overdue
-        return [draft("BreachReportOverdue", SYSTEM_ACTOR, now, report=report, due=due, department=case.department)]
-    return [draft("BreachReportReminderSent", SYSTEM_ACTOR, now, report=report, due=due, department=case.department)]
+        return [
+            draft(
+                "BreachReportOverdue", SYSTEM_ACTOR, now, report=report, due=due, department=case.department
+            )
+        ]
+    return [
+        draft(
+            "BreachReportReminderSent", SYSTEM_ACTOR, now, report=report, due=due, department=case.department
+        )
+    ]

@@ -14,17 +14,30 @@ from store.projections import Projection
 def breach_row(case: BreachCase) -> tuple:
     """The row's columns after ``breach_id`` … ``state`` (without version/updated_at), from the folded case."""
     pre, fin = case.reports.get("preliminary") or {}, case.reports.get("final") or {}
-    return (case.breach_id, case.department, case.title, case.kind, case.status, parse_date(case.aware_on),
-            case.persons, case.reportable, parse_date(case.preliminary_due), parse_date(pre.get("submitted_on")),
-            parse_date(case.final_due), parse_date(fin.get("submitted_on")),
-            any(case.is_overdue(r) for r in ("preliminary", "final")),
-            parse_date((case.agenda or {}).get("meeting_on")), parse_date(case.closed_on))
+    return (
+        case.breach_id,
+        case.department,
+        case.title,
+        case.kind,
+        case.status,
+        parse_date(case.aware_on),
+        case.persons,
+        case.reportable,
+        parse_date(case.preliminary_due),
+        parse_date(pre.get("submitted_on")),
+        parse_date(case.final_due),
+        parse_date(fin.get("submitted_on")),
+        any(case.is_overdue(r) for r in ("preliminary", "final")),
+        parse_date((case.agenda or {}).get("meeting_on")),
+        parse_date(case.closed_on),
+    )
 
 
 async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
     rows = await conn.fetch(
         "select type, data, occurred_at from events where stream_id = $1 and version <= $2 order by version",
-        stream_id, up_to,
+        stream_id,
+        up_to,
     )
     if not rows or rows[0]["type"] != "BreachRecorded":
         return
@@ -41,7 +54,10 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
                final_due = excluded.final_due, final_on = excluded.final_on, overdue = excluded.overdue,
                meeting_on = excluded.meeting_on, closed_on = excluded.closed_on, version = excluded.version,
                updated_at = excluded.updated_at, state = excluded.state""",
-        *breach_row(case), up_to, rows[-1]["occurred_at"], dataclasses.asdict(case),
+        *breach_row(case),
+        up_to,
+        rows[-1]["occurred_at"],
+        dataclasses.asdict(case),
     )
 
 
