@@ -82,10 +82,10 @@ def _notice_lines(case: BreachCase) -> list[str]:
     lines = []
     for n in case.notices:
         if n.get("form") == "announcement":
-            lines.append(f"本人への通知が困難なため公表（{n['announced_on']}）: {n['announcement']}"
+            lines.append(f"本人への通知が困難なため公表（{_era(n['announced_on'])}）: {n['announcement']}"
                          f"（理由: {n['impossible_reason']}）")
         else:
-            lines.append(f"{NOTICE_METHODS.get(n['method'], n['method'])}により{n['count']}人に通知（{n['notified_on']}）")
+            lines.append(f"{NOTICE_METHODS.get(n['method'], n['method'])}により{n['count']}人に通知（{_era(n['notified_on'])}）")
     return lines
 
 
@@ -125,7 +125,7 @@ def council_summary_pdf(item: dict[str, Any], profile: Profile, issued_on: date)
     ]
     parts = [f"<article><h1>{escape(title)}</h1>", f'<p class="right">{escape(profile.municipality)}</p>']
     if item["meeting_on"]:
-        parts.append(f'<p class="note">審査会: {escape(_era(item["meeting_on"]))}</p>')
+        parts.append(f'<p class="note">{escape(_era(item["meeting_on"]))}の審査会への報告</p>')
     parts.append("<h2>1 事案の概要</h2>")
     parts.append(_table(facts))
     parts.append("<h2>2 個人情報保護委員会への報告</h2>")

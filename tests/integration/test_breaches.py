@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from domain.clock import today
+from domain.era import format_era_date
 from tests.integration.conftest import Api
 from tests.notices.helpers import pdf_text
 
@@ -76,7 +77,7 @@ async def test_department_records_officer_reports_council_reads_a_summary(api: A
     items = (await api.http.get("/api/v1/council/breaches", headers=api.as_("shingikai"))).json()["items"]
     summary = next(i for i in items if i["id"] == bid)
     assert summary["persons"] == 12 and summary["contractor_involved"] is True and summary["reportable"] is True
-    assert summary["notices"] == [f"郵送により12人に通知（{aware.isoformat()}）"]
+    assert summary["notices"] == [f"郵送により12人に通知（{format_era_date(aware)}）"]
     r = await api.http.get(f"/api/v1/council/breaches/{bid}", headers=api.as_("shingikai"))
     assert r.status_code == 200 and "山田" not in r.text and "テスト印刷" not in r.text and "description" not in r.json()
     r = await api.http.get(f"/api/v1/council/breaches/{bid}.pdf", headers=api.as_("shingikai"))
