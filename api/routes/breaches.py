@@ -5,7 +5,7 @@ data (``/council/breaches``)."""
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictInt
 
 from api import breach_views, idempotency, presenters
 from api.auth import Principal
@@ -29,34 +29,42 @@ from workflows.breach import BreachResult, BreachWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["breaches"])
 Item = Annotated[str, Field(min_length=1, max_length=100)]
-Persons = Annotated[int, Field(ge=0, le=MAX_PERSONS)]
+Persons = Annotated[StrictInt, Field(ge=0, le=MAX_PERSONS)]  # strict: the schema promises JSON types
 PDF = "application/pdf"
 
 
 class RecordBreachIn(Body):
-    department: str | None = Field(default=None, min_length=1, max_length=40,
-                                   description="required for the records officer; department staff record their own")
-    aware_on: IsoDate | None = Field(default=None, description="the day the department became aware (default today)")
-    title: str = Field(min_length=1, max_length=200, description="a heading without personal data (the council sees it)")
+    department: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="required for the records officer; department staff record their own",
+    )
+    aware_on: IsoDate | None = Field(
+        default=None, description="the day the department became aware (default today)"
+    )
+    title: str = Field(
+        min_length=1, max_length=200, description="a heading without personal data (the council sees it)"
+    )
     kind: Literal["leak", "loss", "damage"] = "leak"
     description: str = Field(min_length=1, max_length=8000, description="what happened (stored encrypted)")
     persons: Persons
     items: list[Item] = Field(default_factory=list, max_length=50)
-    sensitive: bool = False
-    financial_harm: bool = False
-    malicious: bool = False
+    sensitive: StrictBool = False
+    financial_harm: StrictBool = False
+    malicious: StrictBool = False
     contractor: str = Field(default="", max_length=200)
-    encrypted: bool = False
+    encrypted: StrictBool = False
 
 
 class ReviseFactsIn(Body):
     aware_on: IsoDate | None = None
     persons: Persons | None = None
     items: list[Item] | None = Field(default=None, max_length=50)
-    sensitive: bool | None = None
-    financial_harm: bool | None = None
-    malicious: bool | None = None
-    encrypted: bool | None = None
+    sensitive: StrictBool | None = None
+    financial_harm: StrictBool | None = None
+    malicious: StrictBool | None = None
+    encrypted: StrictBool | None = None
     contractor: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, min_length=1, max_length=8000)
     reason: str = Field(default="", max_length=4000)
@@ -91,9 +99,13 @@ class CloseIn(Body):
 
 
 BREACH_BODIES: dict[str, type[Body]] = {
-    "revise-facts": ReviseFactsIn, "record-preliminary-report": RecordReportIn,
-    "record-final-report": RecordReportIn, "record-notice-to-persons": RecordNoticeIn,
-    "record-measures": RecordMeasuresIn, "place-on-agenda": PlaceOnAgendaIn, "close": CloseIn,
+    "revise-facts": ReviseFactsIn,
+    "record-preliminary-report": RecordReportIn,
+    "record-final-report": RecordReportIn,
+    "record-notice-to-persons": RecordNoticeIn,
+    "record-measures": RecordMeasuresIn,
+    "place-on-agenda": PlaceOnAgendaIn,
+    "close": CloseIn,
 }
 
 
@@ -116,7 +128,9 @@ async def _detail(st: AppState, principal: Principal, breach_id: str) -> dict[st
 def _department(st: AppState, principal: Principal, body: RecordBreachIn) -> str:
     if principal.role != RO:
         if body.department and body.department != principal.department:
-            raise ApiError(403, "他の課の漏えい等事案は記録できません。 / You record your own department's breaches.")
+            raise ApiError(
+                403, "他の課の漏えい等事案は記録できません。 / You record your own department's breaches."
+            )
         return principal.department or ""
     if not body.department:
         raise ApiError(422, "department: required (the department whose data was involved)")
@@ -125,19 +139,37 @@ def _department(st: AppState, principal: Principal, body: RecordBreachIn) -> str
     return body.department
 
 
-@router.post("/breaches", status_code=201, summary="Record a breach incident (漏えい等事案); the clocks start")
-async def record_breach(body: RecordBreachIn, response: Response, principal: Principal = Depends(authorized),
-                        st: AppState = Depends(state)) -> dict[str, Any]:
+@router.post(
+    "/breaches", status_code=201, summary="Record a breach incident (漏えい等事案); the clocks start"
+)
+async def record_breach(
+    body: RecordBreachIn,
+    response: Response,
+    principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
+) -> dict[str, Any]:
     now = clock.now()
     department = _department(st, principal, body)
 
     def recording(breach_id: str, description: str) -> c.RecordBreach:
         return c.RecordBreach(
-            breach_id=breach_id, department=department,
-            aware_on=body.aware_on.isoformat() if body.aware_on else "", title=body.title, kind=body.kind,
-            description=description, persons=body.persons, items=tuple(body.items), sensitive=body.sensitive,
-            financial_harm=body.financial_harm, malicious=body.malicious, contractor=body.contractor,
-            encrypted=body.encrypted, actor=principal.actor, rules=st.profile.breach_rules(), entered_at=now)
+            breach_id=breach_id,
+            department=department,
+            aware_on=body.aware_on.isoformat() if body.aware_on else "",
+            title=body.title,
+            kind=body.kind,
+            description=description,
+            persons=body.persons,
+            items=tuple(body.items),
+            sensitive=body.sensitive,
+            financial_harm=body.financial_harm,
+            malicious=body.malicious,
+            contractor=body.contractor,
+            encrypted=body.encrypted,
+            actor=principal.actor,
+            rules=st.profile.breach_rules(),
+            entered_at=now,
+        )
 
     try:
         record_rules(recording("B-check", "sealed"))
@@ -146,12 +178,23 @@ async def record_breach(body: RecordBreachIn, response: Response, principal: Pri
     async with st.pool.acquire() as conn:
         async with conn.transaction():
             breach_id = await registry.next_case_id(conn, "B", fiscal_year(clock.jst_date(now)))
-            inp = recording(breach_id, seal_breach_text(st.secrets.cipher, body.description, breach_id=breach_id))
-            await registry.save_registration(conn, f"auto:{breach_id}", breach_id, body_hash(body), kind="breach",
-                                             input=input_to_json(inp))
-    await start_case(st.temporal, st.settings.task_queue, BreachWorkflow.run, inp, breach_id,
-                     BreachWorkflow.registered, BreachResult, noun="Breach",
-                     bound=st.settings.action_timeout_seconds)
+            inp = recording(
+                breach_id, seal_breach_text(st.secrets.cipher, body.description, breach_id=breach_id)
+            )
+            await registry.save_registration(
+                conn, f"auto:{breach_id}", breach_id, body_hash(body), kind="breach", input=input_to_json(inp)
+            )
+    await start_case(
+        st.temporal,
+        st.settings.task_queue,
+        BreachWorkflow.run,
+        inp,
+        breach_id,
+        BreachWorkflow.registered,
+        BreachResult,
+        noun="Breach",
+        bound=st.settings.action_timeout_seconds,
+    )
     async with st.pool.acquire() as conn:
         await registry.mark_started(conn, breach_id)
     response.headers["Location"] = f"/api/v1/breaches/{breach_id}"
@@ -159,22 +202,28 @@ async def record_breach(body: RecordBreachIn, response: Response, principal: Pri
 
 
 @router.get("/breaches", summary="Breach incidents (the department's own; the records officer's all)")
-async def list_breaches(status: Literal["open", "closed"] | None = None, overdue: bool | None = None,
-                        principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict[str, Any]:
+async def list_breaches(
+    status: Literal["open", "closed"] | None = None,
+    overdue: bool | None = None,
+    principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
+) -> dict[str, Any]:
     async with st.pool.acquire() as conn:
         rows = await breaches.list_(conn, department=list_scope(principal), status=status, overdue=overdue)
     return {"items": [breach_views.summary(r) for r in rows]}
 
 
 @router.get("/breaches/{breach_id}", summary="One breach incident with its report duty and clocks explained")
-async def get_breach(breach_id: str, principal: Principal = Depends(authorized),
-                     st: AppState = Depends(state)) -> dict[str, Any]:
+async def get_breach(
+    breach_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
     return await _detail(st, principal, breach_id)
 
 
 @router.get("/breaches/{breach_id}/events", summary="The breach's timeline (the description stays sealed)")
-async def breach_events(breach_id: str, principal: Principal = Depends(authorized),
-                        st: AppState = Depends(state)) -> dict[str, Any]:
+async def breach_events(
+    breach_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
     await _row(st, breach_id)
     async with st.pool.acquire() as conn:
         stream = await events.read(conn, breach_id)
@@ -185,28 +234,55 @@ def _command(action: str, body: Body, principal: Principal, st: AppState, breach
     data = body.model_dump(mode="json", exclude_none=True)
     if "items" in data:
         data["items"] = tuple(data["items"])
-    if "description" in data:  # what happened never enters a command, the event store or the timeline in clear
+    if (
+        "description" in data
+    ):  # what happened never enters a command, the event store or the timeline in clear
         data["description"] = seal_breach_text(st.secrets.cipher, data["description"], breach_id=breach_id)
     return c.BREACH_COMMANDS[action](actor=principal.actor, **data)
 
 
 def _breach_route(action: str, model: type[Body]) -> None:
-    async def handler(breach_id: str, body: model, request: Request, response: Response,  # type: ignore[valid-type]
-                      idempotency_key: IdempotencyKey = None, principal: Principal = Depends(authorized),
-                      st: AppState = Depends(state)) -> dict[str, Any]:
+    async def handler(
+        breach_id: str,
+        body: model,
+        request: Request,
+        response: Response,  # type: ignore[valid-type]
+        idempotency_key: IdempotencyKey = None,
+        principal: Principal = Depends(authorized),
+        st: AppState = Depends(state),
+    ) -> dict[str, Any]:
         async def act() -> dict[str, Any]:
             await _row(st, breach_id)
             cmd = _command(action, body, principal, st, breach_id)
-            await execute(st.temporal, st.pool, principal, breach_id, action, cmd, BreachResult,
-                          audit_name=f"breach.{action}", bound=st.settings.action_timeout_seconds)
+            await execute(
+                st.temporal,
+                st.pool,
+                principal,
+                breach_id,
+                action,
+                cmd,
+                BreachResult,
+                audit_name=f"breach.{action}",
+                bound=st.settings.action_timeout_seconds,
+            )
             return await _detail(st, principal, breach_id)
 
-        return await idempotency.once(st, principal, request, response, idempotency_key, body, breach_id, act,
-                                      lambda: _detail(st, principal, breach_id))
+        return await idempotency.once(
+            st,
+            principal,
+            request,
+            response,
+            idempotency_key,
+            body,
+            breach_id,
+            act,
+            lambda: _detail(st, principal, breach_id),
+        )
 
     handler.__name__ = "breach_" + action.replace("-", "_")
-    router.post(f"/breaches/{{breach_id}}/{action}", summary=f"Breach action: {action}",
-                name=handler.__name__)(handler)
+    router.post(
+        f"/breaches/{{breach_id}}/{action}", summary=f"Breach action: {action}", name=handler.__name__
+    )(handler)
 
 
 for _action, _model in BREACH_BODIES.items():
@@ -215,27 +291,39 @@ for _action, _model in BREACH_BODIES.items():
 
 # The council: agenda items, summaries without personal data.
 
-@router.get("/council/breaches", summary="Breach incidents on the council's agenda (summaries, no personal data)")
-async def council_breaches(principal: Principal = Depends(authorized),
-                           st: AppState = Depends(state)) -> dict[str, Any]:
+
+@router.get(
+    "/council/breaches", summary="Breach incidents on the council's agenda (summaries, no personal data)"
+)
+async def council_breaches(
+    principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
     async with st.pool.acquire() as conn:
         rows = await breaches.list_(conn, on_agenda=True)
     return {"items": [breach_views.council_summary(r, st.profile) for r in rows]}
 
 
 # Declared before /council/breaches/{breach_id}: that path would also match "….pdf".
-@router.get("/council/breaches/{breach_id}.pdf", summary="A breach incident's summary for the council, as PDF",
-            response_class=Response,
-            responses={200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}})
-async def council_breach_pdf(breach_id: str, principal: Principal = Depends(authorized),
-                             st: AppState = Depends(state)) -> Response:
+@router.get(
+    "/council/breaches/{breach_id}.pdf",
+    summary="A breach incident's summary for the council, as PDF",
+    response_class=Response,
+    responses={200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}},
+)
+async def council_breach_pdf(
+    breach_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> Response:
     item = breach_views.council_summary(await _row(st, breach_id), st.profile)
     body = breach_views.council_summary_pdf(item, st.profile, clock.today())
-    return Response(body, media_type=PDF,
-                    headers={"Content-Disposition": f'attachment; filename="{breach_id}-summary.pdf"'})
+    return Response(
+        body,
+        media_type=PDF,
+        headers={"Content-Disposition": f'attachment; filename="{breach_id}-summary.pdf"'},
+    )
 
 
 @router.get("/council/breaches/{breach_id}", summary="A breach incident's summary for the council")
-async def council_breach(breach_id: str, principal: Principal = Depends(authorized),
-                         st: AppState = Depends(state)) -> dict[str, Any]:
+async def council_breach(
+    breach_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
     return breach_views.council_summary(await _row(st, breach_id), st.profile)
