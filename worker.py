@@ -20,10 +20,11 @@ from kaiji.settings import Settings, load_settings
 from kaiji.temporal import connect_client
 from store.db import create_pool
 from workflows.appeal import AppealWorkflow
+from workflows.breach import BreachWorkflow
 from workflows.litigation import SuitWorkflow
 from workflows.request import RequestWorkflow
 
-WORKFLOWS = [RequestWorkflow, AppealWorkflow, SuitWorkflow]
+WORKFLOWS = [RequestWorkflow, AppealWorkflow, SuitWorkflow, BreachWorkflow]
 
 
 def build_worker(

@@ -15,6 +15,7 @@ from api.deps import AppState
 from api.limits import BodyLimit
 from api.routes import (
     appeals,
+    breaches,
     calendar,
     codec,
     council,
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(codec.TemporalUiCors, settings=settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # added last: outermost, before any read
-    for module in (system, users, requests, appeals, suits, council, records, exports, reports, codec, calendar):
+    for module in (system, users, requests, appeals, suits, breaches, council, records, exports, reports, codec, calendar):
         app.include_router(module.router)
     authz.check_routes(app.openapi())  # no operation without a row in the authorisation matrix
     return app

@@ -8,7 +8,7 @@ authorisation; ASVS 4.0 V4.1.3 (least privilege) and V4.2.1 (no IDOR).
   the path parameter that names the object and what kind of object it is.
 * ``authorized`` is the only gate: every protected route takes its principal
   from it. It authenticates, checks the role (403) and then the object: a
-  request, appeal, suit or notice that does not exist *or* that the caller may
+  request, appeal, suit, notice or breach that does not exist *or* that the caller may
   not see (another department's case for a reviewer/approver; an appeal not
   referred to the council for a council member) is the same 404, so a caller
   cannot learn that another department's case exists. Each refusal is one
@@ -94,6 +94,16 @@ def _domain_action_roles() -> tuple[dict[str, frozenset[str]], dict[str, frozens
 
 
 _REQUEST_ACTS, _APPEAL_ACTS, _SUIT_ACTS = _domain_action_roles()
+
+
+def _breach_action_roles() -> dict[str, frozenset[str]]:
+    from domain.breaches.decide import TRANSITIONS as BREACH
+
+    return {a: roles for a, (_, roles, _) in BREACH.items()}
+
+
+_BREACH_ACTS = _breach_action_roles()
+BREACH_STAFF = frozenset({RV, AP, RO})  # department staff record their department's breaches; the officer all
 _COUNCIL_ACTS = {a: _APPEAL_ACTS.pop(a) for a in ("record-session", "adopt-report")}
 
 V1 = "/api/v1"
@@ -136,6 +146,16 @@ MATRIX: dict[str, Grant] = {
     f"GET {V1}/suits/{{suit_id}}": allow(RO, on="suit:suit_id"),
     f"GET {V1}/suits/{{suit_id}}/events": allow(RO, on="suit:suit_id"),
     **_action_rows(f"{V1}/suits/{{suit_id}}", "suit:suit_id", _SUIT_ACTS),
+    # Breach incidents (漏えい等事案): the department's staff and the records officer; the council reads
+    # summaries without personal data of the incidents on its agenda
+    f"POST {V1}/breaches": allow(BREACH_STAFF),
+    f"GET {V1}/breaches": allow(BREACH_STAFF),  # limited to the caller's department (list_scope)
+    f"GET {V1}/breaches/{{breach_id}}": allow(BREACH_STAFF, on="breach:breach_id"),
+    f"GET {V1}/breaches/{{breach_id}}/events": allow(BREACH_STAFF, on="breach:breach_id"),
+    **_action_rows(f"{V1}/breaches/{{breach_id}}", "breach:breach_id", _BREACH_ACTS),
+    f"GET {V1}/council/breaches": allow(CO, RO),
+    f"GET {V1}/council/breaches/{{breach_id}}": allow(CO, RO, on="breach:breach_id"),
+    f"GET {V1}/council/breaches/{{breach_id}}.pdf": allow(CO, RO, on="breach:breach_id"),
     # Notices (通知書): addressed to people, so staff only
     f"GET {V1}/notices/{{notice_id}}": allow(STAFF, on="notice:notice_id"),
     f"GET {V1}/notices/{{notice_id}}.pdf": allow(STAFF, on="notice:notice_id"),
@@ -160,9 +180,10 @@ MATRIX: dict[str, Grant] = {
 
 _RESOLVERS: dict[str, Callable[[asyncpg.Connection, str], Awaitable[scopes.ObjectScope | None]]] = {
     "request": scopes.of_request, "appeal": scopes.of_appeal, "suit": scopes.of_suit, "notice": scopes.of_notice,
+    "breach": scopes.of_breach,
 }
 _ABSENT = {"request": "No such case.", "appeal": "No such appeal.", "suit": "No such suit.",
-           "notice": "No such notice."}
+           "notice": "No such notice.", "breach": "No such breach."}
 
 
 def operation_key(method: str, path: str) -> str:

@@ -36,6 +36,7 @@ NonNegativeInt = Annotated[int, Field(ge=0)]
 
 if TYPE_CHECKING:
     from domain.appeals.commands import AppealRules
+    from domain.breaches.commands import BreachRules
     from domain.fees import FeeTable
 
 
@@ -199,6 +200,8 @@ class Profile(_Model):
     # Text that marks an address as inside the municipality (default: the municipality's name).
     local_address_markers: tuple[Text, ...] = ()
     unconfirmed: tuple[str, ...] = ()
+    # 漏えい等事案の速報 (施行規則44条①「速やかに」): days from the day after awareness, 3–5 (domain/breach.py).
+    breach_preliminary_days: Annotated[int, Field(ge=3, le=5)] = 3
 
     @field_validator("implementing_bodies", "departments", "exemptions", "requester_categories")
     @classmethod
@@ -289,6 +292,13 @@ class Profile(_Model):
             extra_closures=tuple(d.isoformat() for d in self.closures_with(added_closures)),
             basis=rule.basis,
         )
+
+    def breach_rules(self, added_closures: "Iterable[date]" = ()) -> "BreachRules":
+        """The snapshot one breach incident carries: the 速報 days, the reminder lead, the closures."""
+        from domain.breaches.commands import BreachRules
+
+        return BreachRules(preliminary_days=self.breach_preliminary_days, reminder_lead_days=self.reminder_lead_days,
+                           extra_closures=tuple(d.isoformat() for d in self.closures_with(added_closures)))
 
     def appeal_rules(self, added_closures: "Iterable[date]" = ()) -> "AppealRules":
         """The snapshot one appeal carries: correction period, council members, quorum, report target."""

@@ -27,6 +27,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 
 from domain.actors import SYSTEM, SYSTEM_ACTOR
 from domain.appeals.commands import FileAppeal
+from domain.breaches.commands import RecordBreach
 from domain.litigation.commands import FileSuit
 from domain.requests.registration import RegisterRequest
 from kaiji.logs import get_logger
@@ -34,6 +35,7 @@ from kaiji.settings import Settings
 from kaiji.temporal import input_from_json
 from store import audit, registry
 from workflows.appeal import AppealResult, AppealWorkflow
+from workflows.breach import BreachResult, BreachWorkflow
 from workflows.litigation import SuitResult, SuitWorkflow
 from workflows.request import ActionResult, RequestWorkflow
 
@@ -52,6 +54,7 @@ KINDS = {
     "request": Kind(RequestWorkflow.run, RegisterRequest, RequestWorkflow.registered, ActionResult),
     "appeal": Kind(AppealWorkflow.run, FileAppeal, AppealWorkflow.registered, AppealResult),
     "suit": Kind(SuitWorkflow.run, FileSuit, SuitWorkflow.registered, SuitResult),
+    "breach": Kind(BreachWorkflow.run, RecordBreach, BreachWorkflow.registered, BreachResult),
 }
 
 

@@ -14,7 +14,8 @@ import asyncpg
 @dataclass(frozen=True)
 class ObjectScope:
     department: str
-    council_visible: bool  # a referred appeal (諮問済み), or a request whose NCND decision is reported to the council
+    council_visible: bool  # a referred appeal (諮問済み), a request whose NCND decision is reported to the council,
+    # or a breach incident on the council's agenda
 
 
 async def of_request(conn: asyncpg.Connection, case_id: str) -> ObjectScope | None:
@@ -34,6 +35,13 @@ async def of_suit(conn: asyncpg.Connection, suit_id: str) -> ObjectScope | None:
     r = await conn.fetchrow("select c.department from suit_view s join case_view c on c.case_id = s.request_id "
                             "where s.suit_id = $1", suit_id)
     return None if r is None else ObjectScope(r["department"], False)
+
+
+async def of_breach(conn: asyncpg.Connection, breach_id: str) -> ObjectScope | None:
+    """A breach incident: its department's; the council sees its summary once it is on the agenda."""
+    r = await conn.fetchrow("select department, meeting_on is not null as on_agenda from breach_view "
+                            "where breach_id = $1", breach_id)
+    return None if r is None else ObjectScope(r["department"], r["on_agenda"])
 
 
 async def of_notice(conn: asyncpg.Connection, notice_id: str) -> ObjectScope | None:

@@ -38,3 +38,17 @@ def unseal(cipher: FieldCipher, corrections: dict[str, Any], *, case_id: str, no
         return value
 
     return {key: open_(key, value) for key, value in corrections.items()}
+
+
+def _breach_context(breach_id: str, field: str) -> str:
+    return f"breach:{breach_id}:{field}"
+
+
+def seal_breach_text(cipher: FieldCipher, text: str, *, breach_id: str, field: str = "description") -> str:
+    """A breach's free text (what happened: it may name people), sealed before it enters a command, the
+    event store or the timeline; bound to the breach and the field like a party's columns."""
+    return cipher.encrypt(text, context=_breach_context(breach_id, field))
+
+
+def unseal_breach_text(cipher: FieldCipher, token: str, *, breach_id: str, field: str = "description") -> str:
+    return cipher.decrypt(token, context=_breach_context(breach_id, field))

@@ -29,9 +29,9 @@ class Projection:
 
 
 def all_projections() -> list[Projection]:
-    from store.projections import appeals, cases, council, suits
+    from store.projections import appeals, breaches, cases, council, suits
 
-    return [cases.PROJECTION, council.PROJECTION, appeals.PROJECTION, suits.PROJECTION]
+    return [cases.PROJECTION, council.PROJECTION, appeals.PROJECTION, suits.PROJECTION, breaches.PROJECTION]
 
 
 async def apply(conn: asyncpg.Connection, events: Sequence[StoredEvent]) -> None:

@@ -40,6 +40,14 @@ APPEAL_KEYS = {"id", "request_id", "kind", "status", "closed_reason", "departmen
                "notices", "allowed_actions", "late_reason_accepted", "scope", "objecting_parties", "suits",
                "correction_respond_by", "explanation_due", "explanation_filed_on", "ruling_detail",
                "third_party_objection", "window"}
+BREACH_KEYS = {"id", "department", "title", "kind", "status", "aware_on", "persons", "reportable", "preliminary_due",
+               "preliminary_on", "final_due", "final_on", "overdue", "meeting_on", "closed_on", "version", "kind_label",
+               "description", "items", "sensitive", "financial_harm", "malicious", "encrypted", "contractor", "duty",
+               "reports", "notices", "measures", "revisions", "missing_for_closing", "allowed_actions"}
+# The council's summary: no description, no contractor's name, nothing that names a person.
+COUNCIL_BREACH_KEYS = {"id", "title", "kind", "kind_label", "department", "department_name", "aware_on", "persons",
+                       "items", "triggers", "encrypted", "contractor_involved", "reportable", "duty_steps", "reports",
+                       "notices", "measures", "status", "closed_on", "meeting_on"}
 RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /healthz": {"status"},
     "GET /readyz": {"status", "checks"},
@@ -63,6 +71,11 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/suits/{suit_id}/events": {"id", "events"},
     "GET /api/v1/notices/{notice_id}": {"id", "type", "number", "issued_on", "sha256", "template_version",
                                         "supersedes", "case_id", "pdf", "html", "decision_id"},
+    "GET /api/v1/breaches": {"items"},
+    "GET /api/v1/breaches/{breach_id}": BREACH_KEYS,
+    "GET /api/v1/breaches/{breach_id}/events": {"id", "events"},
+    "GET /api/v1/council/breaches": {"items"},
+    "GET /api/v1/council/breaches/{breach_id}": COUNCIL_BREACH_KEYS,
     "GET /api/v1/audit": {"items"},
     "GET /api/v1/calendar": {"from", "to", "days"},
     "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason"},
@@ -103,10 +116,25 @@ async def world(api: Api) -> World:
                                headers=api.as_("johokokai"))
     assert suit.status_code == 201, suit.text
 
+    async def breach(department: str, who: str) -> str:
+        r = await api.http.post("/api/v1/breaches", json={
+            "title": "通知の誤送付", "description": "山田 太郎 様あての通知を別人に送付", "persons": 1,
+            "items": ["氏名", "住所"], "sensitive": True}, headers=api.as_(who))
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    # own breach: toshi's, on the council's agenda; other: kankyo's, not on it
+    own_breach, other_breach = await breach("toshi", "shinsa"), await breach("kankyo", "kankyo")
+    r = await api.http.post(f"/api/v1/breaches/{own_breach}/place-on-agenda", json={"meeting_on": "2099-01-10"},
+                            headers=api.as_("johokokai"))
+    assert r.status_code == 200, r.text
+    breach_ids = {id(own_request): own_breach, id(other_request): other_breach}
+
     def ids(request: dict, appeal: dict) -> dict[str, str]:
         return {"case_id": request["id"], "request_id": request["id"], "appeal_id": appeal["id"],
                 "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa",
-                "fiscal_year": "2025"}  # POST /reports/annual/{fiscal_year}/publish
+                "fiscal_year": "2025",  # POST /reports/annual/{fiscal_year}/publish
+                "breach_id": breach_ids[id(request)]}
 
     return World(own=ids(own_request, own_appeal), other=ids(other_request, other_appeal))
 
@@ -269,3 +297,7 @@ def test_action_rows_agree_with_the_domain_transition_tables() -> None:
         assert authz.MATRIX[f"POST /api/v1/{prefix}/{{appeal_id}}/{action}"].roles == roles, action
     for action, (_, roles, _) in SUIT.items():
         assert authz.MATRIX[f"POST /api/v1/suits/{{suit_id}}/{action}"].roles == roles, action
+    from domain.breaches.decide import TRANSITIONS as BREACH
+
+    for action, (_, roles, _) in BREACH.items():
+        assert authz.MATRIX[f"POST /api/v1/breaches/{{breach_id}}/{action}"].roles == roles, action

@@ -51,7 +51,7 @@ SIGN_OUT = "POST /api/v1/auth/logout"
 # code of the profile, a step the case is not ready for): that is a 422 with a reason, not a failure.
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx"]
 PATH_IDS = {"case_id": "requests", "request_id": "requests", "appeal_id": "appeals", "suit_id": "suits",
-            "notice_id": "notices"}
+            "notice_id": "notices", "breach_id": "breaches"}
 
 
 @dataclass
@@ -161,7 +161,11 @@ async def test_schemathesis_per_role(api: Api) -> None:
     r = await api.http.post(f"/api/v1/requests/{request['id']}/suits", headers=api.as_("johokokai"),
                             json={"court": "東京地方裁判所", "case_number": "令和8年(行ウ)第1号"})
     assert r.status_code == 201, r.text
-    ids = {"requests": [toshi["id"], kankyo["id"], request["id"]], "appeals": [appeal["id"]],
+    breach = await api.http.post("/api/v1/breaches", headers=api.as_("shinsa"), json={
+        "title": "通知の誤送付", "description": "別人に送付", "persons": 1, "sensitive": True})
+    assert breach.status_code == 201, breach.text
+    ids = {"breaches": [breach.json()["id"]], "requests": [toshi["id"], kankyo["id"], request["id"]],
+           "appeals": [appeal["id"]],
            "suits": [r.json()["id"]], "notices": [n["id"] for n in toshi["notices"] + request["notices"]]}
     runs = plan(api.app.openapi())
 
@@ -185,7 +189,8 @@ async def test_schemathesis_per_role(api: Api) -> None:
                     headers = {} if run.who == "anonymous" else api.as_(run.who)
                     fixed = None if run.operations is None else {
                         "case_id": (kankyo if run.who == "kankyo" else toshi)["id"], "request_id": request["id"],
-                        "appeal_id": appeal["id"], "suit_id": ids["suits"][0], "notice_id": ids["notices"][0]}
+                        "appeal_id": appeal["id"], "suit_id": ids["suits"][0], "notice_id": ids["notices"][0],
+                        "breach_id": ids["breaches"][0]}
                     await _execute(run, f"http://127.0.0.1:{port}", ids, Path(tmp), headers, fixed)
 
             await asyncio.gather(*(one(run) for run in runs))
