@@ -84,7 +84,8 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
 async def write_new(conn: asyncpg.Connection, folded: list[tuple[RequestCase, int, datetime]]) -> None:
     """The rows of cases folded by the caller from the events it just wrote (a bulk import): the same rows
     ``refresh`` would compute, without reading each stream back."""
-    await conn.executemany(_UPSERT, [tuple(case_row(c, v, at)[k] for k in _COLUMNS) for c, v, at in folded])
+    rows = [case_row(c, v, at) for c, v, at in folded]
+    await conn.executemany(_UPSERT, [tuple(row[k] for k in _COLUMNS) for row in rows])
     await conn.executemany(
         "insert into deadline_view (case_id, deadline, due_on, department) values ($1, $2, $3, $4)",
         [(c.case_id, k, parse_date(d), c.department) for c, _, _ in folded for k, d in deadline_rows(c).items()],
