@@ -60,12 +60,17 @@ from intake import (
 
 from domain.clock import jst_date
 
-PARTIAL = {"outcome": "partial",
-           "exemptions": [{"clause": "9-2", "reason": "個人の氏名が記載されており、特定の個人を識別できるため"}],
-           "documents": [{"title": "契約書", "disclosure": "partial"}, {"title": "設計書", "disclosure": "full"}]}
+PARTIAL = {
+    "outcome": "partial",
+    "exemptions": [{"clause": "9-2", "reason": "個人の氏名が記載されており、特定の個人を識別できるため"}],
+    "documents": [{"title": "契約書", "disclosure": "partial"}, {"title": "設計書", "disclosure": "full"}],
+}
 FULL = {"outcome": "full", "documents": [{"title": "契約書", "disclosure": "full"}]}
-NON_DISCLOSURE = {"outcome": "non_disclosure", "non_disclosure_ground": "not_held",
-                  "reason_text": "当該工事は発注されておらず、契約書は作成していないため"}
+NON_DISCLOSURE = {
+    "outcome": "non_disclosure",
+    "non_disclosure_ground": "not_held",
+    "reason_text": "当該工事は発注されておらず、契約書は作成していないため",
+}
 DISMISSED = {"outcome": "dismissed", "reason_text": "請求の対象が市販の刊行物であるため"}
 MIX = [("full", 55), ("partial", 20), ("two", 8), ("non_disclosure", 10), ("dismissed", 7)]
 
@@ -84,15 +89,21 @@ class Lifecycle:
 
     def draft(self) -> dict:
         if self.outcome == "two":
-            return {"decisions": [
-                FULL | {"disclosure_on": self.soon},
-                NON_DISCLOSURE | {"documents": [{"title": "設計変更協議録", "disclosure": "withheld"}]}]}
+            return {
+                "decisions": [
+                    FULL | {"disclosure_on": self.soon},
+                    NON_DISCLOSURE | {"documents": [{"title": "設計変更協議録", "disclosure": "withheld"}]},
+                ]
+            }
         return {"full": FULL, "partial": PARTIAL, "non_disclosure": NON_DISCLOSURE, "dismissed": DISMISSED}[
-            self.outcome] | ({"disclosure_on": self.soon} if self.outcome in ("full", "partial") else {})
+            self.outcome
+        ] | ({"disclosure_on": self.soon} if self.outcome in ("full", "partial") else {})
 
 
 class Year:
-    def __init__(self, http: httpx.AsyncClient, who: dict[str, dict[str, str]], today: str, soon: str) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, who: dict[str, dict[str, str]], today: str, soon: str
+    ) -> None:
         self.http, self.who, self.today, self.soon = http, who, today, soon
         self.latency: dict[str, list[float]] = {}
         self.notices = 0
@@ -110,36 +121,65 @@ class Year:
         return await self._post(action, f"/api/v1/requests/{case_id}/{action}", body, role)
 
     async def lifecycle(self, lc: Lifecycle) -> str:
-        case = await self._post("register", "/api/v1/requests", request_body(lc.i, self.today), "front_desk", 201)
+        case = await self._post(
+            "register", "/api/v1/requests", request_body(lc.i, self.today), "front_desk", 201
+        )
         cid = case["id"]
         if lc.correction:
-            await self.act(cid, "request-correction", {"respond_by": self.soon, "what": "対象文書を特定してください"},
-                           "reviewer")
+            await self.act(
+                cid,
+                "request-correction",
+                {"respond_by": self.soon, "what": "対象文書を特定してください"},
+                "reviewer",
+            )
             await self.act(cid, "record-correction", {"note": "特定済み"}, "front_desk")
         if lc.extension:
             due = datetime.fromisoformat(case["decision_due"]).date() + timedelta(days=20)
-            await self.act(cid, "extend", {"new_due": due.isoformat(), "reason": "文書が大量で調査に時間を要するため"},
-                           "reviewer")
+            await self.act(
+                cid,
+                "extend",
+                {"new_due": due.isoformat(), "reason": "文書が大量で調査に時間を要するため"},
+                "reviewer",
+            )
         if lc.third_party:
-            r = await self.act(cid, "consult-third-party",
-                               {"party": {"name": f"株式会社小金井建設{lc.i}", "type": "corporation",
-                                          "address": "小金井市前原町1-1"}}, "reviewer")
-            await self.act(cid, "record-third-party-opinion",
-                           {"party_id": r["third_parties"][0]["party_id"], "objects": False, "summary": "異議なし"},
-                           "front_desk")
+            r = await self.act(
+                cid,
+                "consult-third-party",
+                {
+                    "party": {
+                        "name": f"株式会社小金井建設{lc.i}",
+                        "type": "corporation",
+                        "address": "小金井市前原町1-1",
+                    }
+                },
+                "reviewer",
+            )
+            await self.act(
+                cid,
+                "record-third-party-opinion",
+                {"party_id": r["third_parties"][0]["party_id"], "objects": False, "summary": "異議なし"},
+                "front_desk",
+            )
         await self.act(cid, "draft-decision", lc.draft(), "reviewer")
         decided = await self.act(cid, "approve-decision", {"comment": "決裁"}, "approver")
         if decided["status"] != "decided":
             raise HttpError(f"{cid} is {decided['status']} after approve-decision")
         self.notices += len(decided["notices"])
         for d in decided.get("decisions") or [{}]:
-            body = {"delivered_on": self.today} | ({"decision_id": d["decision_id"]} if d.get("decision_id") else {})
+            body = {"delivered_on": self.today} | (
+                {"decision_id": d["decision_id"]} if d.get("decision_id") else {}
+            )
             await self.act(cid, "record-notice-delivery", body, "front_desk")
         if lc.outcome in ("full", "partial", "two"):
             await self.act(cid, "record-disclosure", {"method": "copy", "pages": 12}, "front_desk")
         if lc.appeal:
-            await self._post("file-appeal", f"/api/v1/requests/{cid}/appeals", {"grounds": "非公開部分の公開を求める"},
-                             "front_desk", 201)
+            await self._post(
+                "file-appeal",
+                f"/api/v1/requests/{cid}/appeals",
+                {"grounds": "非公開部分の公開を求める"},
+                "front_desk",
+                201,
+            )
         return cid
 
 
@@ -155,7 +195,9 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     today_d = jst_date(datetime.now(UTC))
     today, soon = today_d.isoformat(), (today_d + timedelta(days=7)).isoformat()
-    limits = httpx.Limits(max_connections=args.concurrency + 5, max_keepalive_connections=args.concurrency + 5)
+    limits = httpx.Limits(
+        max_connections=args.concurrency + 5, max_keepalive_connections=args.concurrency + 5
+    )
     phases: list[Phase] = []
     async with httpx.AsyncClient(base_url=api_url, timeout=HTTP_TIMEOUT, limits=limits) as http:
         who = {role: await sign_in(http, role) for role in ("front_desk", "reviewer", "approver")}
@@ -167,20 +209,32 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
         alone_act = Phase("alone: draft-decision (no notice)", "req/s")
 
         async def reg(i: object) -> str:
-            case = _check(await http.post("/api/v1/requests", json=request_body(900_000 + int(i), today),
-                                          headers=who["front_desk"]), 201)
+            case = _check(
+                await http.post(
+                    "/api/v1/requests", json=request_body(900_000 + int(i), today), headers=who["front_desk"]
+                ),
+                201,
+            )
             return case["id"]
 
         ids = [c for c in await run_phase(alone_reg, list(range(20)), 1, reg) if c]
-        await run_phase(alone_act, ids, 1, lambda cid: year.act(cid, "draft-decision", FULL | {"disclosure_on": soon},
-                                                                "reviewer"))
+        await run_phase(
+            alone_act,
+            ids,
+            1,
+            lambda cid: year.act(cid, "draft-decision", FULL | {"disclosure_on": soon}, "reviewer"),
+        )
         phases += [alone_reg, alone_act]
 
         # 2. baselines and registration throughput at the same concurrency
         m = min(args.n, 200)
-        print(f"baselines: bare Temporal, bare asyncpg, {m} registrations at c={args.concurrency} …", flush=True)
+        print(
+            f"baselines: bare Temporal, bare asyncpg, {m} registrations at c={args.concurrency} …", flush=True
+        )
         wf = await bench_temporal(temporal, m, args.concurrency, probe)
-        pg = await bench_asyncpg(f"postgresql://postgres@127.0.0.1:{ports.pg}/kaiji", m, args.concurrency, probe)
+        pg = await bench_asyncpg(
+            f"postgresql://postgres@127.0.0.1:{ports.pg}/kaiji", m, args.concurrency, probe
+        )
         many_reg = Phase(f"register at c={args.concurrency}", "req/s")
         await run_phase(many_reg, [800_000 + i for i in range(m)], args.concurrency, reg, probe)
         phases += [wf, pg, many_reg]
@@ -191,11 +245,16 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
         size = max(1, -(-args.n // args.batches))
         batches: list[Phase] = []
         for b in range(0, args.n, size):
-            phase = Phase(f"year batch {len(batches) + 1} (lifecycles {b + 1}–{min(args.n, b + size)})", "lc/s")
-            await run_phase(phase, lifecycles[b:b + size], args.concurrency, year.lifecycle, probe)
+            phase = Phase(
+                f"year batch {len(batches) + 1} (lifecycles {b + 1}–{min(args.n, b + size)})", "lc/s"
+            )
+            await run_phase(phase, lifecycles[b : b + size], args.concurrency, year.lifecycle, probe)
             batches.append(phase)
-            print(f"  {phase.name}: {phase.ok}/{phase.n} in {phase.wall:.1f} s = {phase.throughput:.2f} lc/s "
-                  f"(load {' '.join(f'{x:.2f}' for x in os.getloadavg())})", flush=True)
+            print(
+                f"  {phase.name}: {phase.ok}/{phase.n} in {phase.wall:.1f} s = {phase.throughput:.2f} lc/s "
+                f"(load {' '.join(f'{x:.2f}' for x in os.getloadavg())})",
+                flush=True,
+            )
             if phase.errors:
                 print(f"  first error: {phase.errors[0]}", flush=True)
 
@@ -203,8 +262,10 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
     total_wall = sum(p.wall for p in batches)
     done = sum(p.ok for p in batches)
     print()
-    print(f"## Year benchmark: --n {args.n} --concurrency {args.concurrency} --batches {args.batches} "
-          f"--seed {args.seed}")
+    print(
+        f"## Year benchmark: --n {args.n} --concurrency {args.concurrency} --batches {args.batches} "
+        f"--seed {args.seed}"
+    )
     print()
     for k, v in machine():
         print(f"- {k}: {v}")
@@ -213,14 +274,20 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
     print("| phase | ok / n | throughput | p50 ms | p99 ms |")
     print("|---|---:|---:|---:|---:|")
     for p in [*phases, *batches]:
-        print(f"| {p.name} | {p.ok} / {p.n} | {p.throughput:,.2f} {p.unit} | {ms(p.pct(50))} | {ms(p.pct(99))} |")
+        print(
+            f"| {p.name} | {p.ok} / {p.n} | {p.throughput:,.2f} {p.unit} | {ms(p.pct(50))} | {ms(p.pct(99))} |"
+        )
     print()
-    print(f"year: {done} lifecycles in {total_wall:,.0f} s = {done / total_wall:.2f} lifecycles/s; "
-          f"{year.actions} actions ({year.actions / max(done, 1):.2f} per lifecycle), "
-          f"{year.notices} notices on the decided cases")
+    print(
+        f"year: {done} lifecycles in {total_wall:,.0f} s = {done / total_wall:.2f} lifecycles/s; "
+        f"{year.actions} actions ({year.actions / max(done, 1):.2f} per lifecycle), "
+        f"{year.notices} notices on the decided cases"
+    )
     if done:
-        print(f"the {args.n}-lifecycle year at this rate: {args.n / (done / total_wall) / 60:.1f} min; "
-              f"7,600 lifecycles: {7600 / (done / total_wall) / 60:.1f} min")
+        print(
+            f"the {args.n}-lifecycle year at this rate: {args.n / (done / total_wall) / 60:.1f} min; "
+            f"7,600 lifecycles: {7600 / (done / total_wall) / 60:.1f} min"
+        )
     first, last = batches[0], batches[-1]
     if first.throughput:
         print(f"last batch / first batch throughput: {last.throughput / first.throughput:.2f}")
@@ -239,17 +306,27 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
             continue
         ours = sum(v for k, v in p.cpu.items() if k != "machine")
         cells = [ms(p.cpu.get(c, 0.0) / p.ok) for c in COMPONENTS[:5]]
-        print(f"| {p.name} | " + " | ".join(cells) + f" | {ms(max(0.0, p.cpu.get('machine', 0) - ours) / p.ok)} |")
+        print(
+            f"| {p.name} | "
+            + " | ".join(cells)
+            + f" | {ms(max(0.0, p.cpu.get('machine', 0) - ours) / p.ok)} |"
+        )
     print()
     print("| ratio | value |")
     print("|---|---:|")
     if wf.throughput:
-        print(f"| registration throughput at c={args.concurrency} / bare Temporal throughput "
-              f"| {many_reg.throughput / wf.throughput:.2f} |")
-        print(f"| registration alone p50 / bare Temporal p50 (c={args.concurrency}) | "
-              f"{alone_reg.pct(50) / wf.pct(50):.2f} |")
+        print(
+            f"| registration throughput at c={args.concurrency} / bare Temporal throughput "
+            f"| {many_reg.throughput / wf.throughput:.2f} |"
+        )
+        print(
+            f"| registration alone p50 / bare Temporal p50 (c={args.concurrency}) | "
+            f"{alone_reg.pct(50) / wf.pct(50):.2f} |"
+        )
     if pg.throughput:
-        print(f"| registration throughput / asyncpg insert throughput | 1 / {pg.throughput / max(many_reg.throughput, 1e-9):,.0f} |")
+        print(
+            f"| registration throughput / asyncpg insert throughput | 1 / {pg.throughput / max(many_reg.throughput, 1e-9):,.0f} |"
+        )
     errors = sum(len(p.errors) for p in [*phases, *batches])
     if errors:
         for p in [*phases, *batches]:
