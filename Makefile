@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chaos lint format bench clean
+.PHONY: run test chaos lint format bench bench-year clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/intake.py
+
+# Issue 15: N realistic lifecycles through the HTTP API (N=300 by default; --n 7600 for the Tokyo-sized year).
+bench-year: $(STAMP)
+	$(BIN)/python bench/year.py
 
 bench-reports: $(STAMP)
 	$(BIN)/python bench/reports.py

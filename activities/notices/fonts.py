@@ -19,10 +19,17 @@ Japanese public bodies already use for web PDFs.
 
 from __future__ import annotations
 
+import copy
+import functools
 import importlib.util
+import io
 from pathlib import Path
 
-__all__ = ["FONT_FAMILY", "FONT_PACKAGE", "FontNotFoundError", "font_path"]
+from fontTools import ttLib
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+
+__all__ = ["FONT_FAMILY", "FONT_PACKAGE", "FontNotFoundError", "add_notice_font", "font_path"]
 
 FONT_FAMILY = "IPAexGothic"
 FONT_PACKAGE = "matplotlib_fontja"
@@ -48,3 +55,37 @@ def font_path() -> Path:
         "is missing or incomplete. Install the project's dependencies (pip install -e .) "
         "or `pip install 'matplotlib-fontja>=1.1,<2'`."
     )
+
+
+# --- the font loaded once per process (issue 15) ---------------------------------------------
+# fpdf2's add_font parses the 6 MB font and builds its width and glyph maps on every document
+# (~40 % of a render). The parsed font is the same for every notice, so a process builds it once
+# and each document gets a copy with its own per-document state. The fontTools object is not
+# shared: fpdf2's subsetter cuts it down in place, so each document opens its own (lazily, from
+# the bytes kept in memory). The output is byte-identical to add_font's (tests/notices).
+
+
+@functools.cache
+def _font_bytes() -> bytes:
+    return font_path().read_bytes()
+
+
+@functools.cache
+def _prototype() -> TTFFont:
+    pdf = FPDF()
+    pdf.add_font(FONT_FAMILY, fname=str(font_path()))
+    return pdf.fonts[FONT_FAMILY.lower()]
+
+
+def add_notice_font(pdf: FPDF) -> None:
+    """What ``pdf.add_font(FONT_FAMILY, fname=font_path())`` does, without parsing the font again."""
+    font = copy.copy(_prototype())
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(io.BytesIO(_font_bytes()), recalcTimestamp=False, lazy=True)
+    font.cw = font.cw.copy()  # a defaultdict: reading an unknown character inserts the default width
+    font.biggest_size_pt = 0
+    font.missing_glyphs = []
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    font.color_font = None  # IPAex has no colour glyphs (add_font found none either)
+    pdf.fonts[font.fontkey] = font

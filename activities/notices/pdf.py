@@ -18,7 +18,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import Align, VAlign, WrapMode, XPos, YPos
 
 from .document import Block, Para, Table
-from .fonts import FONT_FAMILY, font_path
+from .fonts import FONT_FAMILY, add_notice_font
 
 __all__ = ["build_pdf", "PRODUCER"]
 
@@ -77,7 +77,7 @@ def build_pdf(blocks: list[Block], *, title: str, author: str, issued_on: date) 
     pdf = _NoticePDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(_MARGIN_X, _MARGIN_TOP, _MARGIN_X)
     pdf.set_auto_page_break(auto=True, margin=_MARGIN_BOTTOM)
-    pdf.add_font(FONT_FAMILY, fname=str(font_path()))
+    add_notice_font(pdf)  # parsed once per process
     pdf.set_creation_date(datetime(issued_on.year, issued_on.month, issued_on.day, tzinfo=_JST))
     pdf.set_producer(PRODUCER)
     pdf.set_creator("Kaiji")

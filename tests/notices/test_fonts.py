@@ -21,3 +21,18 @@ def test_missing_font_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(fonts.FontNotFoundError, match="matplotlib-fontja"):
         fonts.font_path()
+
+
+@pytest.mark.parametrize("notice_type", ["receipt", "decision_partial", "ruling"])
+def test_font_loaded_once_gives_the_same_bytes_as_add_font(
+    monkeypatch: pytest.MonkeyPatch, notice_type: str
+) -> None:
+    """The per-process font (issue 15) changes nothing in the PDF: same bytes as fpdf2's own add_font."""
+    from activities.notices import pdf, render
+    from tests.notices.factories import notice_data
+
+    cached = [render(notice_type, notice_data(notice_type)).pdf for _ in range(2)]
+    monkeypatch.setattr(
+        pdf, "add_notice_font", lambda doc: doc.add_font(fonts.FONT_FAMILY, fname=str(fonts.font_path()))
+    )
+    assert cached[0] == cached[1] == render(notice_type, notice_data(notice_type)).pdf
