@@ -21,8 +21,11 @@ async def test_every_answer_forbids_framing_sniffing_and_caching(api: Api) -> No
 async def test_notice_routes_are_not_cached(api: Api) -> None:
     case = await api.register()
     officer = api.as_("johokokai")
-    for path in (f"/api/v1/requests/{case['id']}/notices", f"/api/v1/requests/{case['id']}",
-                 "/api/v1/notices/N-0000-00000.html"):
+    for path in (
+        f"/api/v1/requests/{case['id']}/notices",
+        f"/api/v1/requests/{case['id']}",
+        "/api/v1/notices/N-0000-00000.html",
+    ):
         r = await api.http.get(path, headers=officer)
         assert r.headers["cache-control"] == "no-store", path
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
