@@ -56,8 +56,6 @@ class Settings(BaseSettings):
     restart_window_seconds: float = Field(60, gt=0, le=3600)
     # /docs and /redoc (assets served locally); false turns them off (issue 17).
     docs_enabled: bool = True
-    # Proxies whose X-Forwarded-For is believed (comma-separated addresses); otherwise the peer address counts.
-    trusted_proxies: str = ""
     log_level: str = "info"
     log_format: str = "auto"  # auto | json | console
 
