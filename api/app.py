@@ -10,8 +10,9 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI, Request
 
-from api import authz, errors
+from api import authz, docs, errors
 from api.deps import AppState
+from api.headers import SecurityHeaders
 from api.limits import BodyLimit
 from api.routes import (
     appeals,
@@ -45,6 +46,14 @@ def _quiet_cancelled_rpcs(loop: asyncio.AbstractEventLoop, context: dict) -> Non
     loop.default_exception_handler(context)
 
 
+def _client_request_id(value: str | None) -> str | None:
+    """A client's request id, if it is a harmless token (letters, digits, ``-_.:``; at most 64)."""
+    if not value:
+        return None
+    value = value.strip()[:64]
+    return value if value and all(c.isalnum() or c in "-_.:" for c in value) and value.isascii() else None
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -68,21 +77,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Durable case engine for public-records disclosure requests and appeals (開示).",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     errors.install(app)
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):  # type: ignore[no-untyped-def]
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
-        request.state.request_id = rid[:64]
+        # The server's id is always its own; a client's X-Request-Id is kept apart (logged as client_request_id,
+        # echoed as X-Client-Request-Id) so a client cannot forge or collide with ids in the logs and audit.
+        request.state.request_id = uuid.uuid4().hex
+        client_id = _client_request_id(request.headers.get("x-request-id"))
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request.state.request_id)
+        if client_id:
+            structlog.contextvars.bind_contextvars(client_request_id=client_id)
         response = await call_next(request)
         response.headers["X-Request-Id"] = request.state.request_id
+        if client_id:
+            response.headers["X-Client-Request-Id"] = client_id
         return response
 
     app.add_middleware(codec.TemporalUiCors, settings=settings)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # added last: outermost, before any read
+    docs.install(app, enabled=settings.docs_enabled)
     for module in (system, users, requests, appeals, suits, breaches, council, records, exports, reports, codec, calendar):
         app.include_router(module.router)
     authz.check_routes(app.openapi())  # no operation without a row in the authorisation matrix

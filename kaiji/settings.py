@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # `kaiji up` restarts a dead worker or API; it gives up after this many deaths within the window.
     restart_limit: int = Field(5, ge=1, le=100)
     restart_window_seconds: float = Field(60, gt=0, le=3600)
+    # /docs and /redoc (assets served locally); false turns them off (issue 17).
+    docs_enabled: bool = True
     log_level: str = "info"
     log_format: str = "auto"  # auto | json | console
 
@@ -70,6 +72,17 @@ class Settings(BaseSettings):
     def _format(cls, v: str) -> str:
         if v not in {"auto", "json", "console"}:
             raise ValueError("must be one of auto, json, console")
+        return v
+
+    @field_validator("token_secret")
+    @classmethod
+    def _token_secret(cls, v: str | None) -> str | None:
+        # HS256 keys shorter than the hash (32 bytes) can be guessed offline from one token (RFC 7518 3.2).
+        if not v:
+            return None
+        if len(v.encode()) < 32:
+            raise ValueError("must be at least 32 bytes (generate one: python -c 'import secrets; "
+                             "print(secrets.token_urlsafe(32))')")
         return v
 
     @field_validator("database_url")
