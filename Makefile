@@ -21,7 +21,7 @@ run: $(STAMP)
 
 # The console's browser tests drive Debian's chromium (no browser download): installed when missing.
 /usr/bin/chromium:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic
 
 test: $(STAMP) /usr/bin/chromium
 	$(BIN)/ruff check .

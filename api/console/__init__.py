@@ -12,7 +12,9 @@ def install(app: FastAPI) -> None:
     from api.console import access, routes
 
     app.include_router(routes.router)
-    app.mount("/console/static", StaticFiles(directory=Path(__file__).parent / "static"), name="console-static")
+    app.mount(
+        "/console/static", StaticFiles(directory=Path(__file__).parent / "static"), name="console-static"
+    )
     app.add_exception_handler(access.PageRefused, routes.page_refused)  # type: ignore[arg-type]
     app.add_exception_handler(access.SignInRequired, routes.sign_in_required)  # type: ignore[arg-type]
     access.check_pages(routes.router.routes)

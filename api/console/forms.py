@@ -27,48 +27,88 @@ class Field:
 
 F = Field
 ACTION_FORMS: dict[str, list[Field]] = {
-    "request-correction": [F("requested_on", "補正依頼日", "date"), F("respond_by", "補正の期限", "date", True),
-                           F("what", "補正を求める内容", "textarea", True)],
-    "record-correction": [F("received_on", "補正の受付日", "date"), F("note", "補正の内容（メモ）", "textarea")],
+    "request-correction": [
+        F("requested_on", "補正依頼日", "date"),
+        F("respond_by", "補正の期限", "date", True),
+        F("what", "補正を求める内容", "textarea", True),
+    ],
+    "record-correction": [
+        F("received_on", "補正の受付日", "date"),
+        F("note", "補正の内容（メモ）", "textarea"),
+    ],
     "assign": [F("department", "割り当てる担当課", "department"), F("reviewer", "担当者のユーザー名")],
-    "extend": [F("new_due", "延長後の決定期限", "date"), F("reason", "延長の理由", "textarea", True),
-               F("large_volume", "特例延長（著しく大量）", "bool"), F("partial_due", "相当の部分の決定期限", "date"),
-               F("remainder_due", "残りの部分の決定期限", "date")],
-    "consult-third-party": [F("party.name", "第三者の氏名又は名称", required=True),
-                            F("party.type", "第三者の区分", "select", options=L.REQUESTER_TYPES),
-                            F("party.address", "第三者の住所"), F("respond_by", "意見書の提出期限", "date"),
-                            F("mandatory", "必要的意見聴取", "bool")],
-    "record-third-party-opinion": [F("party_id", "意見書を出した第三者", "third_party", True),
-                                   F("received_on", "意見書の受付日", "date"), F("objects", "公開に反対している", "bool"),
-                                   F("summary", "意見の要旨", "textarea")],
+    "extend": [
+        F("new_due", "延長後の決定期限", "date"),
+        F("reason", "延長の理由", "textarea", True),
+        F("large_volume", "特例延長（著しく大量）", "bool"),
+        F("partial_due", "相当の部分の決定期限", "date"),
+        F("remainder_due", "残りの部分の決定期限", "date"),
+    ],
+    "consult-third-party": [
+        F("party.name", "第三者の氏名又は名称", required=True),
+        F("party.type", "第三者の区分", "select", options=L.REQUESTER_TYPES),
+        F("party.address", "第三者の住所"),
+        F("respond_by", "意見書の提出期限", "date"),
+        F("mandatory", "必要的意見聴取", "bool"),
+    ],
+    "record-third-party-opinion": [
+        F("party_id", "意見書を出した第三者", "third_party", True),
+        F("received_on", "意見書の受付日", "date"),
+        F("objects", "公開に反対している", "bool"),
+        F("summary", "意見の要旨", "textarea"),
+    ],
     "return-draft": [F("comment", "差戻しの理由", "textarea", True)],
-    "approve-decision": [F("decided_on", "決定日", "date", hint="空欄なら今日"), F("comment", "決裁のコメント", "textarea")],
+    "approve-decision": [
+        F("decided_on", "決定日", "date", hint="空欄なら今日"),
+        F("comment", "決裁のコメント", "textarea"),
+    ],
     "record-notice-delivery": [F("delivered_on", "通知の到達日", "date", True)],
-    "record-disclosure": [F("executed_on", "公開の実施日", "date"),
-                          F("method", "実施した公開の方法", "select", True, L.METHODS),
-                          F("pages", "写しの枚数", "int"), F("colour_pages", "うちカラーの枚数", "int"),
-                          F("fee_yen", "費用負担額（円）", "int", hint="空欄なら料金表で計算した額"),
-                          F("reduction_reason", "減額の理由", "textarea")],
+    "record-disclosure": [
+        F("executed_on", "公開の実施日", "date"),
+        F("method", "実施した公開の方法", "select", True, L.METHODS),
+        F("pages", "写しの枚数", "int"),
+        F("colour_pages", "うちカラーの枚数", "int"),
+        F("fee_yen", "費用負担額（円）", "int", hint="空欄なら料金表で計算した額"),
+        F("reduction_reason", "減額の理由", "textarea"),
+    ],
     "withdraw": [F("withdrawn_on", "取下げ日", "date"), F("reason", "取下げの理由", "textarea")],
-    "transfer": [F("to_body", "移送先の実施機関", "body"), F("to_body_other", "移送先（市以外の機関）"),
-                 F("transferred_on", "移送日", "date"), F("reason", "移送の理由", "textarea")],
+    "transfer": [
+        F("to_body", "移送先の実施機関", "body"),
+        F("to_body_other", "移送先（市以外の機関）"),
+        F("transferred_on", "移送日", "date"),
+        F("reason", "移送の理由", "textarea"),
+    ],
 }
 BUTTONS = {
-    "request-correction": "補正を依頼する", "record-correction": "補正を受け付ける", "assign": "割り当てる",
-    "extend": "期限を延長する", "consult-third-party": "意見を照会する",
-    "record-third-party-opinion": "意見書を受け付ける", "draft-decision": "決定案を起案する",
-    "return-draft": "差し戻す", "approve-decision": "決裁する", "record-notice-delivery": "到達を記録する",
-    "record-disclosure": "公開の実施を記録する", "withdraw": "取下げを記録する", "transfer": "移送する",
+    "request-correction": "補正を依頼する",
+    "record-correction": "補正を受け付ける",
+    "assign": "割り当てる",
+    "extend": "期限を延長する",
+    "consult-third-party": "意見を照会する",
+    "record-third-party-opinion": "意見書を受け付ける",
+    "draft-decision": "決定案を起案する",
+    "return-draft": "差し戻す",
+    "approve-decision": "決裁する",
+    "record-notice-delivery": "到達を記録する",
+    "record-disclosure": "公開の実施を記録する",
+    "withdraw": "取下げを記録する",
+    "transfer": "移送する",
 }
 CONSOLE_ACTIONS = frozenset(BUTTONS)  # reissue-notice and the council's NCND report are not on these screens
 
 REGISTRATION_FIELDS = {  # form name -> (label, body path)
-    "kind": ("請求の種類", "kind"), "received_on": ("受付日", "received_on"), "channel": ("受付方法", "channel"),
+    "kind": ("請求の種類", "kind"),
+    "received_on": ("受付日", "received_on"),
+    "channel": ("受付方法", "channel"),
     "requester_category": ("請求者の区分", "requester_category"),
-    "requester_type": ("個人・法人の別", "requester.type"), "name": ("氏名又は名称", "requester.name"),
-    "address": ("住所", "requester.address"), "phone": ("電話番号", "requester.phone"),
-    "email": ("メールアドレス", "requester.email"), "subject": ("公文書の件名又は内容", "subject"),
-    "department": ("担当課", "department"), "preferred_method": ("公開の方法", "preferred_method"),
+    "requester_type": ("個人・法人の別", "requester.type"),
+    "name": ("氏名又は名称", "requester.name"),
+    "address": ("住所", "requester.address"),
+    "phone": ("電話番号", "requester.phone"),
+    "email": ("メールアドレス", "requester.email"),
+    "subject": ("公文書の件名又は内容", "subject"),
+    "department": ("担当課", "department"),
+    "preferred_method": ("公開の方法", "preferred_method"),
 }
 
 
@@ -113,11 +153,19 @@ def registration_body(form: dict[str, str]) -> dict[str, Any]:
         return _clean(form.get(name)) or None
 
     return {
-        "kind": _clean(form.get("kind")), "received_on": opt("received_on"), "channel": _clean(form.get("channel")),
+        "kind": _clean(form.get("kind")),
+        "received_on": opt("received_on"),
+        "channel": _clean(form.get("channel")),
         "requester_category": opt("requester_category"),
-        "requester": {"name": _clean(form.get("name")), "type": _clean(form.get("requester_type")) or "individual",
-                      "address": _clean(form.get("address")), "phone": opt("phone"), "email": opt("email")},
-        "subject": _clean(form.get("subject")), "department": _clean(form.get("department")),
+        "requester": {
+            "name": _clean(form.get("name")),
+            "type": _clean(form.get("requester_type")) or "individual",
+            "address": _clean(form.get("address")),
+            "phone": opt("phone"),
+            "email": opt("email"),
+        },
+        "subject": _clean(form.get("subject")),
+        "department": _clean(form.get("department")),
         "preferred_method": _clean(form.get("preferred_method")) or "viewing",
     }
 
@@ -166,8 +214,12 @@ def draft_body(form: Any) -> dict[str, Any]:
             "outcome": _clean(form.get(p + "outcome")),
             "exemptions": [{"clause": c, "reason": _clean(form.get(f"{p}reason.{c}"))} for c in clauses],
             "documents": [
-                {"title": _clean(form.get(f"{p}doc{j}.title")), "disclosure": _clean(form.get(f"{p}doc{j}.disclosure"))}
-                for j in range(DOC_ROWS) if _clean(form.get(f"{p}doc{j}.title"))
+                {
+                    "title": _clean(form.get(f"{p}doc{j}.title")),
+                    "disclosure": _clean(form.get(f"{p}doc{j}.disclosure")),
+                }
+                for j in range(DOC_ROWS)
+                if _clean(form.get(f"{p}doc{j}.title"))
             ],
             "reason_text": _clean(form.get(p + "reason_text")),
         }

@@ -43,7 +43,9 @@ async def site(api: Api) -> AsyncIterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = _Server(uvicorn.Config(api.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = _Server(
+        uvicorn.Config(api.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn offers no event for "listening"
         await asyncio.sleep(0.05)
@@ -63,7 +65,9 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest.fixture
 async def page(browser: Browser, site: str) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=site, viewport={"width": 1366, "height": 768}, locale="ja-JP")
+    context = await browser.new_context(
+        base_url=site, viewport={"width": 1366, "height": 768}, locale="ja-JP"
+    )
     p = await context.new_page()
     yield p
     await context.close()
@@ -115,7 +119,9 @@ async def test_front_desk_registers_a_request_and_prints_the_receipt(page: Page)
     heading = page.get_by_role("heading", level=1)
     await expect(heading).to_have_text(re.compile(r"^R-\d{4}-\d{5}"))
     await expect(page.get_by_role("status")).to_contain_text("請求を受け付けました")
-    await expect(page.get_by_role("region", name="概要")).to_contain_text(f"受付日{format_era_date(clock.today())}")
+    await expect(page.get_by_role("region", name="概要")).to_contain_text(
+        f"受付日{format_era_date(clock.today())}"
+    )
     await expect(page.get_by_text("042-387-1111")).to_be_visible()  # the front desk sees contact data
     receipt = page.get_by_role("link", name="受付票（PDF）を開く")
     await expect(receipt).to_be_visible()
@@ -161,9 +167,16 @@ async def test_reviewer_drafts_a_two_part_decision(page: Page, api: Api) -> None
 
 async def test_approver_approves_and_the_notices_appear(page: Page, api: Api) -> None:
     case = await api.register(subject="公園の管理日誌")
-    r = await api.act(case["id"], "draft-decision", {"outcome": "full", "disclosure_on": clock.today().isoformat(),
-                                                     "documents": [{"title": "管理日誌", "disclosure": "full"}]},
-                      "shinsa")
+    r = await api.act(
+        case["id"],
+        "draft-decision",
+        {
+            "outcome": "full",
+            "disclosure_on": clock.today().isoformat(),
+            "documents": [{"title": "管理日誌", "disclosure": "full"}],
+        },
+        "shinsa",
+    )
     assert r.status_code == 200, r.text
     await sign_in(page, "kacho")
     await expect(page.get_by_role("heading", name=re.compile("決裁待ちの決定案"))).to_be_visible()
@@ -215,7 +228,9 @@ async def test_console_pages_follow_their_access_table(site: str, api: Api) -> N
     other = await api.register(department="kankyo")
     async with httpx.AsyncClient(base_url=site, follow_redirects=False) as anon:
         r = await anon.get("/console/requests/new")
-        assert r.status_code == 303 and r.headers["location"].startswith("/console/sign-in?next=/console/requests/new")
+        assert r.status_code == 303 and r.headers["location"].startswith(
+            "/console/sign-in?next=/console/requests/new"
+        )
         r = await anon.get("/console/sign-in", params={"next": "//evil.example/x"})
         assert 'value="/"' in r.text  # no open redirect
 
@@ -229,7 +244,9 @@ async def test_console_pages_follow_their_access_table(site: str, api: Api) -> N
     try:
         assert (await reviewer.get("/console/requests/new")).status_code == 403  # not the front desk's form
         assert (await reviewer.get(f"/console/requests/{mine['id']}")).status_code == 200
-        assert (await reviewer.get(f"/console/requests/{other['id']}")).status_code == 404  # another department
+        assert (
+            await reviewer.get(f"/console/requests/{other['id']}")
+        ).status_code == 404  # another department
         r = await reviewer.post(f"/console/requests/{mine['id']}/return-draft", data={"comment": "x"})
         assert r.status_code == 403  # no CSRF token
         r = await reviewer.post(f"/console/requests/{mine['id']}/approve-decision", data={"csrf_token": "x"})
