@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI, Request
 
-from api import authz, docs, errors
+from api import authz, console, docs, errors
 from api.deps import AppState
 from api.headers import SecurityHeaders
 from api.limits import BodyLimit
@@ -105,4 +105,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (system, users, requests, appeals, suits, breaches, council, records, exports, reports, codec, calendar):
         app.include_router(module.router)
     authz.check_routes(app.openapi())  # no operation without a row in the authorisation matrix
+    console.install(app)  # the staff console; its pages are checked against api/console/access.py PAGES
     return app

@@ -4,7 +4,8 @@ The API answers JSON, notice HTML and files: nothing it serves needs a script,
 a frame or a foreign origin, so the policy is ``default-src 'none'`` with
 ``frame-ancestors 'none'``. Only the interactive docs (served from the API's own
 origin, see api/docs.py) get ``'self'`` scripts; Swagger UI and ReDoc start with one
-inline script, so the docs pages alone allow ``'unsafe-inline'`` scripts.
+inline script, so the docs pages alone allow ``'unsafe-inline'`` scripts. The console's pages get
+``'self'`` scripts, styles and form targets (CONSOLE_POLICY), never an inline script.
 Any answer but the docs may carry personal data (notice HTML included): ``Cache-Control: no-store``.
 """
 
@@ -22,6 +23,13 @@ DOCS_POLICY = (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
+# The staff console (api/console): its own scripts and styles only (vendored htmx, console.js, the design
+# tokens' CSS); htmx talks to the same origin; its forms post to the same origin. No inline script.
+CONSOLE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+CONSOLE_PREFIX = "/console/"
 DOCS_PREFIXES = ("/docs", "/redoc", "/static-offline-docs/")
 FIXED = {
     "X-Content-Type-Options": "nosniff",
@@ -45,13 +53,15 @@ class SecurityHeaders:
             return
         path: str = scope["path"]
         docs = path.startswith(DOCS_PREFIXES)
+        policy = DOCS_POLICY if docs else (
+            CONSOLE_POLICY if path == "/" or path.startswith(CONSOLE_PREFIX) else API_POLICY)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in FIXED.items():
                     headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", DOCS_POLICY if docs else API_POLICY)
+                headers.setdefault("Content-Security-Policy", policy)
                 if not docs:
                     headers["Cache-Control"] = "no-store"
                     headers.setdefault("Pragma", "no-cache")

@@ -11,10 +11,10 @@ from api.deps import AppState, state
 from api.errors import ApiError
 from api.idempotency import IdempotencyKey, body_hash
 from api.ratelimit import registration_limit
-from api.routes.requests import request_action
 from api.schemas import Body
 from api.schemas_appeals import APPEAL_BODIES, COUNCIL_BODIES, FileAppealIn, NcndReportIn
 from api.updates import STATUS_OF_REFUSAL, execute, start_case
+from api.usecases.actions import request_action
 from domain import clock
 from domain.appeals import commands as c
 from domain.appeals.decide import file as file_rules

@@ -1,0 +1,48 @@
+"""Read one request as a role may see it: the case, its deadlines, parties, notices, and the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api import personal_data, presenters
+from api.auth import Principal
+from api.authz import sees_contact
+from api.deps import AppState
+from api.errors import ApiError
+from store import cases, events
+
+
+async def load_case(st: AppState, principal: Principal, case_id: str) -> dict[str, Any]:
+    """The case as ``principal`` may see it (parties filtered by role); a read of contact data is recorded."""
+    async with st.pool.acquire() as conn:
+        row = await cases.get_case(conn, case_id)
+        if row is None:
+            raise ApiError(404, "No such case.")
+        requester = await st.vault.get(conn, row["requester_party_id"]) if row["requester_party_id"] else None
+        third = {}
+        for p in row["state"].get("third_parties", []):
+            party = await st.vault.get(conn, p["party_id"])
+            if party:
+                third[p["party_id"]] = party
+        body = presenters.detail(
+            row,
+            principal,
+            st.profile,
+            requester=requester,
+            third_parties=third,
+            deadlines=await cases.deadlines(conn, case_id),
+            notices=await cases.notices_of(conn, case_id),
+        )
+        if sees_contact(principal):
+            await personal_data.record_read(conn, principal, case_id, [row["requester_party_id"], *third])
+    return body
+
+
+async def timeline(st: AppState, principal: Principal, case_id: str) -> list[dict[str, Any]]:
+    """Every event of the case in order, as ``principal`` may see it."""
+    async with st.pool.acquire() as conn:
+        row = await cases.get_case(conn, case_id)
+        if row is None:
+            raise ApiError(404, "No such case.")
+        stream = await events.read(conn, case_id)
+    return [presenters.event_view(e, principal) for e in stream]
