@@ -21,6 +21,7 @@ from api.routes import (
     council,
     exports,
     records,
+    registers,
     reports,
     requests,
     suits,
@@ -83,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(codec.TemporalUiCors, settings=settings)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # added last: outermost, before any read
-    for module in (system, users, requests, appeals, suits, breaches, council, records, exports, reports, codec, calendar):
+    for module in (system, users, requests, appeals, suits, breaches, council, records, exports, reports, codec,
+                   calendar, registers):
         app.include_router(module.router)
     authz.check_routes(app.openapi())  # no operation without a row in the authorisation matrix
     return app
