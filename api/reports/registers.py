@@ -55,6 +55,15 @@ def _value(version: dict[str, Any], field: str, departments: dict[str, str]) -> 
     return value
 
 
+def _sheet_value(version: dict[str, Any], field: str, departments: dict[str, str]) -> str:
+    """As a person reads it on paper: 1,200人, 令和7年4月10日, ― for none."""
+    if field == "persons":
+        return f"{version['persons']:,}人"
+    if field == "effective_on":
+        return format_era_date(version["effective_on"])
+    return str(_value(version, field, departments)) or "―"
+
+
 def published_tables(
     entries: list[dict[str, Any]], registers: tuple[str, ...], departments: dict[str, str]
 ) -> list[ReportTable]:
@@ -101,7 +110,7 @@ def published_pdf(
             for heading, field in COLUMNS[2:]:
                 parts.append(
                     f"<tr><th>{escape(heading)}</th>"
-                    f"<td>{escape(str(_value(v, field, departments)) or '―')}</td></tr>"
+                    f"<td>{escape(_sheet_value(v, field, departments))}</td></tr>"
                 )
             parts.append("</tbody></table>")
     parts.append("</article>")
