@@ -22,6 +22,7 @@ from api.routes import (
     council,
     exports,
     records,
+    registers,
     reports,
     requests,
     suits,
@@ -102,7 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # added last: outermost, before any read
     docs.install(app, enabled=settings.docs_enabled)
-    for module in (system, users, requests, appeals, suits, breaches, council, records, exports, reports, codec, calendar):
+    for module in (system, users, requests, appeals, suits, breaches, council, records, exports, reports, codec,
+                   calendar, registers):
         app.include_router(module.router)
     authz.check_routes(app.openapi())  # no operation without a row in the authorisation matrix
     console.install(app)  # the staff console; its pages are checked against api/console/access.py PAGES

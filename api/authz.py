@@ -61,7 +61,7 @@ CONTACT_FIELDS = frozenset({"address", "phone", "email"})
 @dataclass(frozen=True)
 class Grant:
     roles: frozenset[str]
-    subject: str | None = None  # "request" | "appeal" | "suit" | "notice": the object the path names
+    subject: str | None = None  # "request" | "appeal" | "suit" | "notice" | "register": the object the path names
     param: str | None = None  # its path parameter
     public: bool = False  # no sign-in at all
     ui_origin: bool = False  # cookie calls from the Temporal UI origin pass CSRF on Origin (codec server)
@@ -171,6 +171,21 @@ MATRIX: dict[str, Grant] = {
     # The office calendar: everyone who works cases reads it; only the records officer adds closure days
     f"GET {V1}/calendar": allow(SIGNED_IN),
     f"POST {V1}/calendar/closures": allow(RO),
+    # Personal-information registers (個人情報ファイル簿 / 個人情報取扱登録簿): department staff keep their own
+    # department's entries, the records officer all; the front desk reads the published list; the council the
+    # year's summary (counts only)
+    f"GET {V1}/registers/entries": allow(RV, AP, RO),  # limited to the caller's department (list_scope)
+    f"POST {V1}/registers/entries": allow(RV, AP, RO),  # department staff: their own department only
+    f"GET {V1}/registers/entries/{{entry_id}}": allow(RV, AP, RO, on="register:entry_id"),
+    f"POST {V1}/registers/entries/{{entry_id}}/change": allow(RV, AP, RO, on="register:entry_id"),
+    f"POST {V1}/registers/entries/{{entry_id}}/abolish": allow(RV, AP, RO, on="register:entry_id"),
+    f"GET {V1}/registers/entries/{{entry_id}}/uses": allow(RV, AP, RO, on="register:entry_id"),
+    f"POST {V1}/registers/entries/{{entry_id}}/uses": allow(RV, AP, RO, on="register:entry_id"),
+    f"GET {V1}/registers/published": allow(STAFF),
+    f"GET {V1}/registers/published.csv": allow(STAFF),
+    f"GET {V1}/registers/published.xlsx": allow(STAFF),
+    f"GET {V1}/registers/published.pdf": allow(STAFF),
+    f"GET {V1}/council/registers": allow(CO, RO),
     # Audit and the Temporal UI codec server
     f"GET {V1}/audit": allow(RO),
     f"GET {V1}/audit/verify": allow(RO),
@@ -181,9 +196,10 @@ MATRIX: dict[str, Grant] = {
 _RESOLVERS: dict[str, Callable[[asyncpg.Connection, str], Awaitable[scopes.ObjectScope | None]]] = {
     "request": scopes.of_request, "appeal": scopes.of_appeal, "suit": scopes.of_suit, "notice": scopes.of_notice,
     "breach": scopes.of_breach,
+    "register": scopes.of_register_entry,
 }
 _ABSENT = {"request": "No such case.", "appeal": "No such appeal.", "suit": "No such suit.",
-           "notice": "No such notice.", "breach": "No such breach."}
+           "notice": "No such notice.", "breach": "No such breach.", "register": "No such register entry."}
 
 
 def operation_key(method: str, path: str) -> str:

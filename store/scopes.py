@@ -52,4 +52,11 @@ async def of_notice(conn: asyncpg.Connection, notice_id: str) -> ObjectScope | N
     return await OF_CASE_PREFIX.get(case_id[:1], of_request)(conn, case_id)
 
 
+async def of_register_entry(conn: asyncpg.Connection, entry_id: str) -> ObjectScope | None:
+    """A register entry is kept by the department of its latest version; the council reads only summaries."""
+    department = await conn.fetchval(
+        "select department from register_versions where entry_id = $1 order by version desc limit 1", entry_id)
+    return None if department is None else ObjectScope(department, False)
+
+
 OF_CASE_PREFIX = {"R": of_request, "A": of_appeal, "L": of_suit}

@@ -8,8 +8,9 @@ from typing import Any
 import asyncpg
 
 from domain.profile import Profile
+from domain.registers.rules import BASES, fiscal_year_bounds, use_counts
 from domain.reports.annual import SELF_INFORMATION, ReportInputs, annual_report, changed_cases
-from store import audit, reports
+from store import audit, registers, reports
 from store.canonical import canonical_json
 
 
@@ -32,7 +33,23 @@ async def build(conn: asyncpg.Connection, profile: Profile, fiscal_year: int,
         frequent_threshold=profile.frequent_requester_threshold,
         period_days={k: r.period_days for k, r in profile.request_kinds.items()},
     )
-    return annual_report(inputs), states.inputs_hash
+    report = annual_report(inputs)
+    report["personal_info_uses"] = await personal_info_uses(conn, fiscal_year, as_of)
+    return report, states.inputs_hash
+
+
+async def personal_info_uses(conn: asyncpg.Connection, fiscal_year: int, cut: datetime | None) -> dict[str, Any]:
+    """目的外利用・外部提供 dated in the year and recorded by the cut-off (None: all), counted per register entry
+    (APPI 69). Not part of the inputs hash, which covers the case events."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    used = await registers.uses_in(conn, start, end, recorded_by=cut)
+    names = {v["entry_id"]: v["name"] for v in await registers.all_versions(conn, recorded_by=cut)}  # the latest
+    counts = use_counts(used)
+    return {
+        "by_entry": {e: {"name": names.get(e, ""), **c} for e, c in counts.items()},
+        "by_basis": {b: sum(c[b] for c in counts.values()) for b in BASES},
+        "total": len(used),
+    }
 
 
 def _without_self_subject(state: dict[str, Any]) -> dict[str, Any]:

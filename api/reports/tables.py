@@ -66,6 +66,11 @@ def tables(report: dict[str, Any], profile: Profile) -> list[ReportTable]:
     )))
     out += _request_tables(report["self_information"], lab, prefix="self_", title_prefix="保有個人情報: ",
                            threshold=report["frequent_threshold"])
+    if "personal_info_uses" in report:  # reports published before the registers existed have none
+        from api.reports.registers import use_tables
+
+        uses = report["personal_info_uses"]["by_entry"]
+        out += use_tables(uses, {e: c["name"] for e, c in uses.items()})
     return out
 
 

@@ -48,6 +48,10 @@ BREACH_KEYS = {"id", "department", "title", "kind", "status", "aware_on", "perso
 COUNCIL_BREACH_KEYS = {"id", "title", "kind", "kind_label", "department", "department_name", "aware_on", "persons",
                        "items", "triggers", "encrypted", "contractor_involved", "reportable", "duty_steps", "reports",
                        "notices", "measures", "status", "closed_on", "meeting_on"}
+REGISTER_ENTRY_KEYS = {"id", "register", "register_label", "status", "version", "change", "change_label",
+                       "effective_on", "department", "department_name", "name", "purpose", "items",
+                       "person_categories", "persons", "sources", "recipients", "retention", "safeguards", "media",
+                       "reason", "recorded_by", "recorded_at"}
 RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /healthz": {"status"},
     "GET /readyz": {"status", "checks"},
@@ -79,6 +83,11 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/audit": {"items"},
     "GET /api/v1/calendar": {"from", "to", "days"},
     "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason"},
+    "GET /api/v1/registers/entries": {"items"},
+    "GET /api/v1/registers/entries/{entry_id}": REGISTER_ENTRY_KEYS | {"versions", "uses"},
+    "GET /api/v1/registers/entries/{entry_id}/uses": {"items"},
+    "GET /api/v1/registers/published": {"as_of", "registers", "counts", "items"},
+    "GET /api/v1/council/registers": {"fiscal_year", "in_force_at_year_end", "changes", "uses"},
 }
 
 
@@ -130,13 +139,24 @@ async def world(api: Api) -> World:
     assert r.status_code == 200, r.text
     breach_ids = {id(own_request): own_breach, id(other_request): other_breach}
 
-    def ids(request: dict, appeal: dict) -> dict[str, str]:
+    # register entries (個人情報取扱登録簿): one kept by toshi, one by kankyo
+    entries = {}
+    for who, department in (("shinsa", "toshi"), ("kankyo", "kankyo")):
+        r = await api.http.post("/api/v1/registers/entries", headers=api.as_(who), json={
+            "register": "handling", "department": department, "name": "認可の歩行テスト用名簿", "purpose": "テスト",
+            "items": ["氏名"], "person_categories": ["申請者"], "persons": 10, "sources": ["本人"],
+            "retention": "5年", "safeguards": "施錠保管", "media": "paper"})
+        assert r.status_code == 201, r.text
+        entries[department] = r.json()["id"]
+
+    def ids(request: dict, appeal: dict, entry_id: str) -> dict[str, str]:
         return {"case_id": request["id"], "request_id": request["id"], "appeal_id": appeal["id"],
                 "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa",
                 "fiscal_year": "2025",  # POST /reports/annual/{fiscal_year}/publish
-                "breach_id": breach_ids[id(request)]}
+                "breach_id": breach_ids[id(request)], "entry_id": entry_id}
 
-    return World(own=ids(own_request, own_appeal), other=ids(other_request, other_appeal))
+    return World(own=ids(own_request, own_appeal, entries["toshi"]),
+                 other=ids(other_request, other_appeal, entries["kankyo"]))
 
 
 def operations(api_spec: dict) -> list[tuple[str, str]]:

@@ -1,0 +1,476 @@
+"""The personal-information registers (個人情報ファイル簿, APPI 75; 個人情報取扱登録簿) and their 目的外利用・外部提供.
+
+Department staff (reviewer, approver) keep their own department's entries; the records officer keeps every
+entry; the front desk reads the published list (what the web page and the counter show); the council reads
+the year's summary (api/routes/council.py style, under /council). Every write is one audit entry
+(``register.*``), every download an ``export`` entry. Nothing here is a case: plain tables, dated versions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from pydantic import Field
+
+from api.auth import Principal
+from api.authz import DEPARTMENT_SCOPED, authorized, list_scope
+from api.deps import AppState, state
+from api.errors import ApiError
+from api.reports import formats
+from api.reports import registers as files
+from api.schemas import Body, IsoDate
+from domain import clock
+from domain.era import fiscal_year as fy_of
+from domain.registers import rules
+from store import audit, registers
+
+router = APIRouter(prefix="/api/v1", tags=["registers"])
+
+Line = Annotated[str, Field(min_length=1, max_length=200)]
+Lines = Field(min_length=1, max_length=100)
+Register = Literal["file", "handling"]
+MAX_AHEAD = timedelta(days=366)  # a change may be entered ahead of its date, by at most a year
+
+
+class EntryContent(Body):
+    department: str = Field(
+        min_length=1, max_length=40, description="a department code of GET /api/v1/profile"
+    )
+    name: str = Field(min_length=1, max_length=200, description="e.g. 住民基本台帳ファイル")
+    purpose: str = Field(min_length=1, max_length=2000)
+    items: list[Line] = Lines  # 記録項目
+    person_categories: list[Line] = Lines  # 記録範囲
+    persons: int = Field(ge=0, le=100_000_000, description="本人の数 (1,000 or more: the ファイル簿)")
+    sources: list[Line] = Lines  # 収集方法
+    recipients: list[Line] = Field(default_factory=list, max_length=100)  # 経常的提供先
+    retention: str = Field(min_length=1, max_length=400)
+    safeguards: str = Field(min_length=1, max_length=2000)
+    media: Literal["electronic", "paper"]
+
+
+class EntryIn(EntryContent):
+    """新規: a new entry of one register, in effect from ``effective_on`` (default today)."""
+
+    kind: Register = Field(
+        alias="register",
+        description="file: 個人情報ファイル簿 (1,000 persons or more); handling: 個人情報取扱登録簿",
+    )
+    effective_on: IsoDate | None = None
+    reason: str = Field(default="", max_length=1000)
+
+
+class ChangeIn(Body):
+    """変更: the fields that change (the others stay as they are), from ``effective_on`` (default today)."""
+
+    effective_on: IsoDate | None = None
+    reason: str = Field(min_length=1, max_length=1000)
+    department: str | None = Field(default=None, min_length=1, max_length=40)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    purpose: str | None = Field(default=None, min_length=1, max_length=2000)
+    items: list[Line] | None = Field(default=None, min_length=1, max_length=100)
+    person_categories: list[Line] | None = Field(default=None, min_length=1, max_length=100)
+    persons: int | None = Field(default=None, ge=0, le=100_000_000)
+    sources: list[Line] | None = Field(default=None, min_length=1, max_length=100)
+    recipients: list[Line] | None = Field(default=None, max_length=100)
+    retention: str | None = Field(default=None, min_length=1, max_length=400)
+    safeguards: str | None = Field(default=None, min_length=1, max_length=2000)
+    media: Literal["electronic", "paper"] | None = None
+
+
+class AbolishIn(Body):
+    """廃止: the entry leaves the published list from ``effective_on`` (default today)."""
+
+    effective_on: IsoDate | None = None
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class UseIn(Body):
+    """目的外利用 or 外部提供 of an entry's data (APPI 69). No person's name: who used it is a body."""
+
+    kind: Literal["outside_purpose", "provision"]
+    used_by: str = Field(
+        min_length=1, max_length=200, description="the department or outside body, e.g. 小金井警察署"
+    )
+    purpose: str = Field(min_length=1, max_length=1000)
+    basis: Literal["law", "consent", "good_reason"] = Field(description="法令 / 本人の同意 / 相当の理由")
+    basis_detail: str = Field(default="", max_length=400, description="e.g. 刑事訴訟法第197条第2項")
+    used_on: IsoDate | None = None
+
+
+def _entry(v: dict[str, Any], st: AppState) -> dict[str, Any]:
+    dept = st.profile.department(v["department"])
+    return {
+        "id": v["entry_id"],
+        "register": v["register"],
+        "register_label": rules.REGISTER_LABELS[v["register"]],
+        "status": "abolished" if v["change"] == "abolished" else "in_force",
+        "version": v["version"],
+        "change": v["change"],
+        "change_label": rules.CHANGE_LABELS[v["change"]],
+        "effective_on": v["effective_on"].isoformat(),
+        "department": v["department"],
+        "department_name": dept.name if dept else v["department"],
+        **{f: v[f] for f in rules.CONTENT_FIELDS if f != "department"},
+        "reason": v["reason"],
+        "recorded_by": v["recorded_by"],
+        "recorded_at": v["recorded_at"].isoformat(),
+    }
+
+
+def _use(u: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": u["use_id"],
+        "entry_id": u["entry_id"],
+        "kind": u["kind"],
+        "kind_label": rules.USE_KIND_LABELS[u["kind"]],
+        "used_by": u["used_by"],
+        "purpose": u["purpose"],
+        "basis": u["basis"],
+        "basis_label": rules.BASIS_LABELS[u["basis"]],
+        "basis_detail": u["basis_detail"],
+        "used_on": u["used_on"].isoformat(),
+        "recorded_by": u["recorded_by"],
+        "recorded_at": u["recorded_at"].isoformat(),
+    }
+
+
+def _department(st: AppState, principal: Principal, code: str) -> None:
+    """A department of the profile, and for department staff their own."""
+    if st.profile.department(code) is None:
+        raise ApiError(
+            422, f"department: {code!r} は設定にない課です。 / unknown department (GET /api/v1/profile)."
+        )
+    if principal.role in DEPARTMENT_SCOPED and principal.department != code:
+        raise ApiError(
+            403, "自課の登録簿だけを登録・変更できます。 / You keep your own department's entries only."
+        )
+
+
+def _effective(day: date | None) -> date:
+    day = day or clock.today()
+    if day > clock.today() + MAX_AHEAD:
+        raise ApiError(422, "effective_on: 1年より先の日付にはできません。 / at most a year ahead.")
+    return day
+
+
+def _rule(err: rules.RegisterRuleError, status: int) -> ApiError:
+    return ApiError(status, str(err))
+
+
+@router.get(
+    "/registers/entries", summary="Register entries as kept now (department staff: their department's)"
+)
+async def list_entries(
+    register: Register | None = None,
+    department: str | None = Query(default=None, min_length=1, max_length=40),
+    include_abolished: bool = False,
+    principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
+) -> dict[str, Any]:
+    scope = list_scope(principal)
+    if scope is not None and department not in (None, scope):
+        return {"items": []}
+    async with st.pool.acquire() as conn:
+        rows = await registers.latest_versions(
+            conn, register=register, department=scope or department, include_abolished=include_abolished
+        )
+    return {"items": [_entry(v, st) for v in rows]}
+
+
+@router.post("/registers/entries", status_code=201, summary="新規: a new register entry (version 1)")
+async def create_entry(
+    body: EntryIn, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
+    _department(st, principal, body.department)
+    try:
+        rules.check_register(body.kind, body.persons)
+    except rules.RegisterRuleError as err:
+        raise _rule(err, 422) from None
+    content = body.model_dump(include=set(rules.CONTENT_FIELDS))
+    async with st.pool.acquire() as conn:
+        v = await registers.create(
+            conn,
+            body.kind,
+            content,
+            effective_on=_effective(body.effective_on),
+            reason=body.reason,
+            actor=principal.username,
+            role=principal.role,
+        )
+    return _entry(v, st)
+
+
+@router.get(
+    "/registers/entries/{entry_id}", summary="One entry: as kept now, every version, its uses counted"
+)
+async def get_entry(
+    entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
+    async with st.pool.acquire() as conn:
+        history = await registers.versions(conn, entry_id)
+        used = await registers.uses(conn, entry_id)
+    return {
+        **_entry(history[-1], st),
+        "versions": [_entry(v, st) for v in history],
+        "uses": rules.use_counts(used).get(entry_id, {"total": 0}),
+    }
+
+
+async def _next_version(
+    st: AppState,
+    principal: Principal,
+    entry_id: str,
+    change: str,
+    effective_on: date | None,
+    reason: str,
+    changes: dict[str, Any],
+) -> dict[str, Any]:
+    day = _effective(effective_on)
+    async with st.pool.acquire() as conn:
+        latest = await registers.latest_version(conn, entry_id)
+        assert latest is not None  # authorized() answered 404 for an absent entry
+        if "department" in changes:
+            _department(st, principal, changes["department"])
+        content = {f: latest[f] for f in rules.CONTENT_FIELDS} | changes
+        if change == "changed":
+            if all(content[f] == latest[f] for f in rules.CONTENT_FIELDS):
+                raise ApiError(
+                    422, "変更する項目がありません。 / Nothing changes: name the fields that change."
+                )
+            try:
+                rules.check_register(latest["register"], content["persons"])
+            except rules.RegisterRuleError as err:
+                raise _rule(err, 409) from None
+        try:
+            v = await registers.add_version(
+                conn,
+                entry_id,
+                change,
+                content,
+                effective_on=day,
+                reason=reason,
+                actor=principal.username,
+                role=principal.role,
+            )
+        except rules.RegisterRuleError as err:
+            raise _rule(err, 409) from None
+    return _entry(v, st)
+
+
+@router.post(
+    "/registers/entries/{entry_id}/change", summary="変更: a new version with the fields that change"
+)
+async def change_entry(
+    body: ChangeIn, entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
+    changes = body.model_dump(include=set(rules.CONTENT_FIELDS), exclude_none=True)
+    return await _next_version(st, principal, entry_id, "changed", body.effective_on, body.reason, changes)
+
+
+@router.post("/registers/entries/{entry_id}/abolish", summary="廃止: the entry leaves the published list")
+async def abolish_entry(
+    body: AbolishIn, entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
+    return await _next_version(st, principal, entry_id, "abolished", body.effective_on, body.reason, {})
+
+
+@router.get("/registers/entries/{entry_id}/uses", summary="目的外利用・外部提供 records of one entry")
+async def list_uses(
+    entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
+    async with st.pool.acquire() as conn:
+        return {"items": [_use(u) for u in await registers.uses(conn, entry_id)]}
+
+
+@router.post(
+    "/registers/entries/{entry_id}/uses",
+    status_code=201,
+    summary="Record a 目的外利用 or 外部提供 of an entry's data (APPI 69)",
+)
+async def record_use(
+    body: UseIn, entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+) -> dict[str, Any]:
+    used_on = body.used_on or clock.today()
+    if used_on > clock.today():
+        raise ApiError(422, "used_on: 未来の日付は記録できません。 / cannot be in the future.")
+    async with st.pool.acquire() as conn:
+        latest = await registers.latest_version(conn, entry_id)
+        assert latest is not None
+        if latest["change"] == "abolished" and used_on > latest["effective_on"]:
+            raise ApiError(
+                409,
+                f"{entry_id} は{latest['effective_on']}に廃止されています。 / "
+                "The entry was abolished before that date.",
+            )
+        first = (await registers.versions(conn, entry_id))[0]
+        if used_on < first["effective_on"]:
+            raise ApiError(
+                409,
+                f"{entry_id} は{first['effective_on']}からの登録です。 / "
+                "The entry did not exist on that date.",
+            )
+        u = await registers.add_use(
+            conn,
+            entry_id,
+            body.model_dump() | {"used_on": used_on},
+            actor=principal.username,
+            role=principal.role,
+        )
+    return _use(u)
+
+
+# The published list (公表): what is in force on a date, in four forms.
+
+AsOfDate = Query(default=None, description="the date the list stands at (YYYY-MM-DD; default today)")
+
+
+async def _published(
+    st: AppState, principal: Principal, register: str | None, as_of: date | None, what: str
+) -> tuple[list[dict[str, Any]], tuple[str, ...], date]:
+    day = as_of or clock.today()
+    chosen = (register,) if register else rules.REGISTERS
+    async with st.pool.acquire() as conn:
+        entries = rules.in_force(await registers.all_versions(conn, register=register), day)
+        await audit.append(
+            conn,
+            audit.AuditEntry(
+                principal.username,
+                principal.role,
+                "export",
+                "registers",
+                {"what": what, "as_of": day.isoformat(), "register": register, "rows": len(entries)},
+            ),
+        )
+    return [dict(v) for v in entries], chosen, day
+
+
+def _departments(st: AppState) -> dict[str, str]:
+    return {d.code: d.name for d in st.profile.departments}
+
+
+def _file(body: bytes, media_type: str, name: str) -> Response:
+    return Response(
+        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _file_of(media_type: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+def _published_entry(v: dict[str, Any], st: AppState) -> dict[str, Any]:
+    out = _entry(v, st)
+    for staff_only in ("reason", "recorded_by", "recorded_at", "status"):
+        out.pop(staff_only)
+    return out
+
+
+@router.get("/registers/published", summary="The published list in force on a date (JSON)")
+async def published(
+    register: Register | None = None,
+    as_of: IsoDate | None = AsOfDate,
+    principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
+) -> dict[str, Any]:
+    entries, chosen, day = await _published(st, principal, register, as_of, "registers.json")
+    return {
+        "as_of": day.isoformat(),
+        "registers": list(chosen),
+        "counts": {r: sum(1 for v in entries if v["register"] == r) for r in chosen},
+        "items": [_published_entry(v, st) for v in entries],
+    }
+
+
+@router.get(
+    "/registers/published.csv",
+    summary="The published list as CSV (UTF-8 with BOM)",
+    response_class=Response,
+    responses=_file_of(formats.CSV_TYPE),
+)
+async def published_csv(
+    register: Register | None = None,
+    as_of: IsoDate | None = AsOfDate,
+    principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
+) -> Response:
+    entries, chosen, day = await _published(st, principal, register, as_of, "registers.csv")
+    body = formats.to_csv(files.published_tables(entries, chosen, _departments(st)))
+    return _file(body, formats.CSV_TYPE, f"registers-{day.isoformat()}.csv")
+
+
+@router.get(
+    "/registers/published.xlsx",
+    summary="The published list as Excel (one sheet per register)",
+    response_class=Response,
+    responses=_file_of(formats.XLSX_TYPE),
+)
+async def published_xlsx(
+    register: Register | None = None,
+    as_of: IsoDate | None = AsOfDate,
+    principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
+) -> Response:
+    entries, chosen, day = await _published(st, principal, register, as_of, "registers.xlsx")
+    body = formats.to_xlsx(
+        files.published_tables(entries, chosen, _departments(st)),
+        title="・".join(rules.REGISTER_LABELS[r] for r in chosen),
+        as_of=f"{day.isoformat()}T00:00:00+09:00",
+    )
+    return _file(body, formats.XLSX_TYPE, f"registers-{day.isoformat()}.xlsx")
+
+
+@router.get(
+    "/registers/published.pdf",
+    summary="The published list as PDF (one sheet per entry)",
+    response_class=Response,
+    responses=_file_of(formats.PDF_TYPE),
+)
+async def published_pdf(
+    register: Register | None = None,
+    as_of: IsoDate | None = AsOfDate,
+    principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
+) -> Response:
+    entries, chosen, day = await _published(st, principal, register, as_of, "registers.pdf")
+    body = files.published_pdf(
+        entries, chosen, _departments(st), municipality=st.profile.municipality, as_of=day
+    )
+    return _file(body, formats.PDF_TYPE, f"registers-{day.isoformat()}.pdf")
+
+
+# The council's summary: counts only, no entry content and no personal data.
+
+
+@router.get(
+    "/council/registers", summary="The year's register changes and uses, counted (council, records officer)"
+)
+async def council_summary(
+    fiscal_year: int | None = Query(default=None, ge=2000, le=2098),
+    principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
+) -> dict[str, Any]:
+    fy = fiscal_year or fy_of(clock.today())
+    start, end = rules.fiscal_year_bounds(fy)
+    async with st.pool.acquire() as conn:
+        versions = await registers.all_versions(conn)
+        used = await registers.uses_in(conn, start, end)
+    at_end = rules.in_force(versions, end)
+    by_register: dict[str, dict[str, int]] = {
+        r: {"total": 0, **dict.fromkeys(rules.USE_KINDS, 0)} for r in rules.REGISTERS
+    }
+    for u in used:
+        by_register[u["register"]][u["kind"]] += 1
+        by_register[u["register"]]["total"] += 1
+    return {
+        "fiscal_year": fy,
+        "in_force_at_year_end": {r: sum(1 for v in at_end if v["register"] == r) for r in rules.REGISTERS},
+        "changes": rules.changes_in_year(versions, fy),
+        "uses": {
+            "by_register": by_register,
+            "by_basis": {b: sum(1 for u in used if u["basis"] == b) for b in rules.BASES},
+            "total": len(used),
+        },
+    }

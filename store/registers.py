@@ -1,0 +1,227 @@
+"""The registers' versions and 目的外利用・外部提供 records (migration 0030): append-only, each write one audit entry.
+
+An entry is its versions; the latest version (by number) is what staff keep, the one in effect on a date
+(domain/registers/rules.py ``in_force``) is what the published list shows. Version numbers are taken under
+a row lock on the entry, so two changes at once cannot both become version 3.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+
+from domain.registers import rules
+from store import audit
+
+_VERSION = """select v.*, e.register from register_versions v join register_entries e using (entry_id)"""
+_LIST_FIELDS = ("items", "person_categories", "sources", "recipients")
+
+
+def _row(r: asyncpg.Record) -> dict[str, Any]:
+    return dict(r)
+
+
+async def create(
+    conn: asyncpg.Connection,
+    register: str,
+    content: dict[str, Any],
+    *,
+    effective_on: date,
+    reason: str,
+    actor: str,
+    role: str,
+) -> dict[str, Any]:
+    """新規: the entry and its version 1, with one ``register.new`` audit entry, in one transaction."""
+    async with conn.transaction():
+        seq = await conn.fetchval(f"select nextval('register_{register}_seq')")
+        entry_id = f"{rules.PREFIXES[register]}-{seq:04d}"
+        await conn.execute(
+            "insert into register_entries (entry_id, register, created_by) values ($1, $2, $3)",
+            entry_id,
+            register,
+            actor,
+        )
+        version = await _insert(conn, entry_id, 1, "new", effective_on, content, reason, actor)
+        await _audit(conn, actor, role, "register.new", version)
+    return version
+
+
+async def add_version(
+    conn: asyncpg.Connection,
+    entry_id: str,
+    change: str,
+    content: dict[str, Any],
+    *,
+    effective_on: date,
+    reason: str,
+    actor: str,
+    role: str,
+) -> dict[str, Any]:
+    """変更 or 廃止: the next version, checked against the latest under the entry's lock (RegisterRuleError)."""
+    async with conn.transaction():
+        await conn.execute("select 1 from register_entries where entry_id = $1 for update", entry_id)
+        latest = await latest_version(conn, entry_id)
+        if latest is None:
+            raise LookupError(entry_id)
+        rules.next_version_rule(latest, change, effective_on)
+        version = await _insert(
+            conn, entry_id, latest["version"] + 1, change, effective_on, content, reason, actor
+        )
+        await _audit(conn, actor, role, f"register.{change}", version)
+    return version
+
+
+async def _insert(
+    conn: asyncpg.Connection,
+    entry_id: str,
+    number: int,
+    change: str,
+    effective_on: date,
+    content: dict[str, Any],
+    reason: str,
+    actor: str,
+) -> dict[str, Any]:
+    await conn.execute(
+        """insert into register_versions (entry_id, version, change, effective_on, department, name, purpose, items,
+               person_categories, persons, sources, recipients, retention, safeguards, media, reason, recorded_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)""",
+        entry_id,
+        number,
+        change,
+        effective_on,
+        content["department"],
+        content["name"],
+        content["purpose"],
+        list(content["items"]),
+        list(content["person_categories"]),
+        content["persons"],
+        list(content["sources"]),
+        list(content["recipients"]),
+        content["retention"],
+        content["safeguards"],
+        content["media"],
+        reason,
+        actor,
+    )
+    version = await conn.fetchrow(_VERSION + " where entry_id = $1 and version = $2", entry_id, number)
+    return _row(version)
+
+
+async def _audit(conn: asyncpg.Connection, actor: str, role: str, action: str, v: dict[str, Any]) -> None:
+    await audit.append(
+        conn,
+        audit.AuditEntry(
+            actor,
+            role,
+            action,
+            v["entry_id"],
+            {
+                "register": v["register"],
+                "version": v["version"],
+                "effective_on": v["effective_on"].isoformat(),
+                "department": v["department"],
+            },
+        ),
+    )
+
+
+async def latest_version(conn: asyncpg.Connection, entry_id: str) -> dict[str, Any] | None:
+    r = await conn.fetchrow(_VERSION + " where entry_id = $1 order by version desc limit 1", entry_id)
+    return None if r is None else _row(r)
+
+
+async def versions(conn: asyncpg.Connection, entry_id: str) -> list[dict[str, Any]]:
+    return [_row(r) for r in await conn.fetch(_VERSION + " where entry_id = $1 order by version", entry_id)]
+
+
+async def latest_versions(
+    conn: asyncpg.Connection, *, register: str | None, department: str | None, include_abolished: bool
+) -> list[dict[str, Any]]:
+    """Every entry as staff keep it now (its latest version), optionally one register and one department."""
+    rows = await conn.fetch(
+        f"""select * from ({_VERSION} where ($1::text is null or e.register = $1)) v
+            where version = (select max(version) from register_versions w where w.entry_id = v.entry_id)
+              and ($2::text is null or department = $2) and ($3 or change <> 'abolished')
+            order by entry_id""",
+        register,
+        department,
+        include_abolished,
+    )
+    return [_row(r) for r in rows]
+
+
+async def all_versions(
+    conn: asyncpg.Connection, *, register: str | None = None, recorded_by: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Every version of every entry (of one register), as recorded by an instant (None: all)."""
+    rows = await conn.fetch(
+        _VERSION
+        + """ where ($1::text is null or e.register = $1)
+                         and ($2::timestamptz is null or v.recorded_at <= $2)
+                       order by entry_id, version""",
+        register,
+        recorded_by,
+    )
+    return [_row(r) for r in rows]
+
+
+async def add_use(
+    conn: asyncpg.Connection, entry_id: str, use: dict[str, Any], *, actor: str, role: str
+) -> dict[str, Any]:
+    """目的外利用・外部提供: one record and its ``register.use`` audit entry."""
+    async with conn.transaction():
+        r = await conn.fetchrow(
+            """insert into register_uses (entry_id, kind, used_by, purpose, basis, basis_detail, used_on, recorded_by)
+               values ($1, $2, $3, $4, $5, $6, $7, $8) returning *""",
+            entry_id,
+            use["kind"],
+            use["used_by"],
+            use["purpose"],
+            use["basis"],
+            use["basis_detail"],
+            use["used_on"],
+            actor,
+        )
+        await audit.append(
+            conn,
+            audit.AuditEntry(
+                actor,
+                role,
+                "register.use",
+                entry_id,
+                {
+                    "use_id": r["use_id"],
+                    "kind": r["kind"],
+                    "basis": r["basis"],
+                    "used_on": r["used_on"].isoformat(),
+                },
+            ),
+        )
+    return _row(r)
+
+
+async def uses(conn: asyncpg.Connection, entry_id: str) -> list[dict[str, Any]]:
+    return [
+        _row(r)
+        for r in await conn.fetch(
+            "select * from register_uses where entry_id = $1 order by used_on, use_id", entry_id
+        )
+    ]
+
+
+async def uses_in(
+    conn: asyncpg.Connection, start: date, end: date, recorded_by: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The uses dated in [start, end], as recorded by an instant (None: all), with the entry's register."""
+    rows = await conn.fetch(
+        """select u.entry_id, u.kind, u.basis, u.used_on, e.register from register_uses u
+           join register_entries e using (entry_id)
+           where u.used_on between $1 and $2 and ($3::timestamptz is null or u.recorded_at <= $3)
+           order by u.entry_id, u.use_id""",
+        start,
+        end,
+        recorded_by,
+    )
+    return [_row(r) for r in rows]
