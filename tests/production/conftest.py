@@ -88,3 +88,17 @@ async def tls_proxy(temporal_dev: str, services_dir: Path, supervisor: Superviso
     else:
         raise RuntimeError("nginx did not start: " + (folder / "error.log").read_text(errors="replace"))
     return TlsProxy(f"127.0.0.1:{mtls_port}", f"127.0.0.1:{key_port}", pki)
+
+
+@pytest.fixture(scope="session")
+async def database_url(pg_server: str) -> str:
+    """One database for this package: case numbers must not restart while the session's Temporal dev
+    server still holds the workflows of earlier tests (same ids)."""
+    import asyncpg
+
+    from tests.conftest import TEMPLATE_DB
+
+    admin = await asyncpg.connect(f"{pg_server}/postgres")
+    await admin.execute(f'create database "production" template {TEMPLATE_DB}')
+    await admin.close()
+    return f"{pg_server}/production"
