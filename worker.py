@@ -7,6 +7,7 @@ import signal
 
 import asyncpg
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.cases import CaseActivities
@@ -14,6 +15,7 @@ from activities.events import EventActivities
 from activities.notice_activity import NoticeActivities
 from domain.profile import Profile, load_profile
 from kaiji.logs import configure_logging, get_logger
+from kaiji.observe import tracing
 from kaiji.reconcile import reconcile_forever
 from kaiji.secrets import Secrets, load_secrets
 from kaiji.settings import Settings, load_settings
@@ -44,14 +46,25 @@ def build_worker(
     )
 
 
+def sdk_runtime(settings: Settings) -> Runtime | None:
+    """A Temporal SDK runtime serving its metrics (``temporal_*``: poll and task latencies, activity
+    failures by type) for Prometheus on ``KAIJI_WORKER_METRICS_HOST:KAIJI_WORKER_METRICS_PORT``; None
+    (the default runtime, no metrics endpoint) when the port is 0."""
+    if not settings.worker_metrics_port:
+        return None
+    bind = f"{settings.worker_metrics_host}:{settings.worker_metrics_port}"
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=bind, durations_as_seconds=True)))
+
+
 async def run_worker(settings: Settings | None = None) -> None:
     settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_format)
     log = get_logger("kaiji.worker")
     profile = load_profile(settings.profile)
     secrets = load_secrets(settings)
-    pool = await create_pool(settings.effective_database_url())
-    client = await connect_client(settings, secrets)
+    pool = await create_pool(settings.effective_database_url(), max_size=settings.database_pool_size)
+    client = await connect_client(settings, secrets, interceptors=tracing.client_interceptors(settings),
+                                  runtime=sdk_runtime(settings))
     worker = build_worker(client, pool, settings, secrets, profile)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

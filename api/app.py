@@ -21,6 +21,7 @@ from api.routes import (
     codec,
     council,
     exports,
+    metrics,
     records,
     registers,
     reports,
@@ -31,6 +32,9 @@ from api.routes import (
 )
 from domain.profile import load_profile
 from kaiji.logs import configure_logging
+from kaiji.observe import tracing
+from kaiji.observe.metrics import ApiMetrics
+from kaiji.observe.metrics import install as install_metrics
 from kaiji.secrets import load_secrets
 from kaiji.settings import Settings, load_settings
 from kaiji.temporal import connect_client
@@ -64,8 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         asyncio.get_running_loop().set_exception_handler(_quiet_cancelled_rpcs)
         profile = load_profile(settings.profile)
         secrets = load_secrets(settings)
-        pool = await create_pool(settings.effective_database_url())
-        client = await connect_client(settings, secrets)
+        pool = await create_pool(settings.effective_database_url(), max_size=settings.database_pool_size)
+        client = await connect_client(settings, secrets, interceptors=tracing.client_interceptors(settings))
         app.state.kaiji = AppState(settings=settings, profile=profile, secrets=secrets, pool=pool,
                                    temporal=client, vault=PartyVault(secrets.cipher, secrets.search_key))
         try:
@@ -99,13 +103,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.headers["X-Client-Request-Id"] = client_id
         return response
 
+    app.state.metrics = ApiMetrics()
+    install_metrics(app, app.state.metrics)
     app.add_middleware(codec.TemporalUiCors, settings=settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # added last: outermost, before any read
     docs.install(app, enabled=settings.docs_enabled)
-    for module in (system, users, requests, appeals, suits, breaches, council, records, exports, reports, codec,
-                   calendar, registers):
+    for module in (system, metrics, users, requests, appeals, suits, breaches, council, records, exports, reports,
+                   codec, calendar, registers):
         app.include_router(module.router)
+    tracing.instrument_app(app, settings)  # no-op unless KAIJI_OTEL_ENDPOINT is set
     authz.check_routes(app.openapi())  # no operation without a row in the authorisation matrix
     console.install(app)  # the staff console; its pages are checked against api/console/access.py PAGES
     return app

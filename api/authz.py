@@ -111,6 +111,7 @@ MATRIX: dict[str, Grant] = {
     # System
     "GET /healthz": PUBLIC,
     "GET /readyz": PUBLIC,
+    "GET /metrics": PUBLIC,  # counts only; the proxy keeps it inside (deploy/nginx/kaiji.conf)
     f"POST {V1}/auth/token": PUBLIC,
     f"POST {V1}/auth/session": PUBLIC,
     f"POST {V1}/auth/logout": allow(SIGNED_IN),

@@ -53,12 +53,14 @@ class SecurityHeaders:
             return
         path: str = scope["path"]
         docs = path.startswith(DOCS_PREFIXES)
-        policy = DOCS_POLICY if docs else (
-            CONSOLE_POLICY if path == "/" or path.startswith(CONSOLE_PREFIX) else API_POLICY)
+        console = path == "/" or path.startswith(CONSOLE_PREFIX)
+        policy = DOCS_POLICY if docs else (CONSOLE_POLICY if console else API_POLICY)
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                if console:  # a console form's POST must carry its Origin (no-referrer makes it "null")
+                    headers.setdefault("Referrer-Policy", "same-origin")
                 for name, value in FIXED.items():
                     headers.setdefault(name, value)
                 headers.setdefault("Content-Security-Policy", policy)

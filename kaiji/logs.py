@@ -15,6 +15,8 @@ from typing import Any
 import structlog
 from temporalio import activity, workflow
 
+from kaiji.observe.tracing import log_trace_ids
+
 _configured = False
 
 
@@ -63,6 +65,7 @@ def configure_logging(level: str = "info", fmt: str = "auto") -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         temporal_context,
+        log_trace_ids,
         drop_replay_lines,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _redactor(),

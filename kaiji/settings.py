@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,6 +25,24 @@ class Settings(BaseSettings):
     temporal_address: str | None = None
     temporal_namespace: str = "default"
     task_queue: str = "kaiji"
+    # Temporal over TLS (a cluster behind TLS, Temporal Cloud): the server's CA (PEM file; unset = the
+    # system roots), a client certificate and key for mTLS, the name the certificate is checked against,
+    # and an API key (Temporal Cloud; sent as a bearer token, implies TLS). Docs: docs/decisions/production.md
+    temporal_tls: bool = False
+    temporal_tls_ca: Path | None = None
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_tls_server_name: str | None = None
+    temporal_api_key: str | None = None
+    # PostgreSQL: TLS goes in the URL (`?sslmode=verify-full&sslrootcert=/etc/kaiji/pg-ca.pem`); the pool
+    # size is per process, so replicas × pool size must stay below the server's max_connections.
+    database_pool_size: int = Field(10, ge=1, le=500)
+    # Observability: Prometheus metrics of the worker's Temporal SDK on this port (0 = off; the API serves
+    # its own on GET /metrics), and OpenTelemetry traces (off unless an OTLP endpoint is set).
+    worker_metrics_port: int = Field(0, ge=0, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
+    otel_endpoint: str | None = None
+    otel_service_name: str = "kaiji"
 
     data_dir: Path = Path(".kaiji")
     api_host: str = "127.0.0.1"
@@ -92,6 +110,21 @@ class Settings(BaseSettings):
             raise ValueError("must start with postgresql://")
         return v or None
 
+    @model_validator(mode="after")
+    def _client_pair(self) -> Settings:
+        if bool(self.temporal_tls_cert) != bool(self.temporal_tls_key):
+            raise ValueError("KAIJI_TEMPORAL_TLS_CERT and KAIJI_TEMPORAL_TLS_KEY go together (mTLS)")
+        for name in ("temporal_tls_ca", "temporal_tls_cert", "temporal_tls_key"):
+            path = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(f"KAIJI_{name.upper()}: no such file {path}")
+        return self
+
+    @property
+    def temporal_tls_enabled(self) -> bool:
+        """TLS to Temporal: asked for, or implied by a CA, a client certificate or an API key."""
+        return bool(self.temporal_tls or self.temporal_tls_ca or self.temporal_tls_cert or self.temporal_api_key)
+
     @property
     def embedded(self) -> bool:
         """True when `kaiji up` must start PostgreSQL and Temporal itself."""
@@ -124,5 +157,8 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"])
-            lines.append(f"  KAIJI_{field.upper()}: {err['msg']}")
+            if field:
+                lines.append(f"  KAIJI_{field.upper()}: {err['msg']}")
+            else:  # a check across several settings names them itself
+                lines.append(f"  {err['msg'].removeprefix('Value error, ')}")
         raise SettingsError("Invalid Kaiji settings:\n" + "\n".join(lines)) from None

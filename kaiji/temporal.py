@@ -1,24 +1,52 @@
-"""The Temporal client every process uses: same address, namespace and payload codec."""
+"""The Temporal client every process uses: same address, namespace, TLS and payload codec."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from temporalio.api.common.v1 import Payload
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.converter import DataConverter
+from temporalio.runtime import Runtime
+from temporalio.service import TLSConfig
 
 from kaiji.secrets import Secrets
 from kaiji.security.codec import data_converter
 from kaiji.settings import Settings
 
 
-async def connect_client(settings: Settings, secrets: Secrets) -> Client:
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """``KAIJI_TEMPORAL_TLS_*`` as the SDK's TLS configuration; False for plain gRPC (the dev server).
+
+    A CA file replaces the system roots (a private cluster CA); a client certificate and key make it
+    mutual TLS (self-hosted clusters, Temporal Cloud with certificates); an API key alone uses the system
+    roots (Temporal Cloud with API keys)."""
+    if not settings.temporal_tls_enabled:
+        return False
+
+    def read(path: Any) -> bytes | None:
+        return path.read_bytes() if path else None
+
+    return TLSConfig(
+        server_root_ca_cert=read(settings.temporal_tls_ca),
+        client_cert=read(settings.temporal_tls_cert),
+        client_private_key=read(settings.temporal_tls_key),
+        domain=settings.temporal_tls_server_name,
+    )
+
+
+async def connect_client(settings: Settings, secrets: Secrets, *, interceptors: Sequence[Interceptor] = (),
+                         runtime: Runtime | None = None) -> Client:
     return await Client.connect(
         settings.effective_temporal_address(),
         namespace=settings.temporal_namespace,
         data_converter=data_converter(secrets.keyring),
+        tls=tls_config(settings),
+        api_key=settings.temporal_api_key,
+        interceptors=list(interceptors),
+        runtime=runtime,
     )
 
 

@@ -1,0 +1,1 @@
+"""Observability for production: Prometheus metrics (API and worker) and optional OpenTelemetry traces."""
