@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from api import idempotency, personal_data, presenters
+from api import idempotency, personal_data, presenters, self_information
 from api.auth import Principal
 from api.authz import authorized, list_scope, sees_contact
 from api.deps import AppState, state
@@ -79,8 +79,10 @@ async def create_request(
         raise ApiError(422, "received_on: cannot be in the future")
     digest = _request_hash(body)
 
+    self_info: dict[str, Any] = {}
+
     def registration(case_id: str, party_id: str, added_closures: tuple) -> RegisterRequest:
-        return RegisterRequest(
+        return RegisterRequest(**self_info,
             case_id=case_id, kind=body.kind, received_on=received_on.isoformat(), channel=body.channel,
             subject=body.subject, department=body.department, preferred_method=body.preferred_method,
             requester_party_id=party_id, requester_type=body.requester.type, actor=principal.actor,
@@ -89,6 +91,8 @@ async def create_request(
 
     async with st.pool.acquire() as conn:
         added_closures = await closures.closure_dates(conn)  # 臨時閉庁日 added at run time (POST /calendar/closures)
+        identity, self_info = await self_information.intake(conn, body, received_on,
+                                                            st.profile.case_rules(body.kind, added_closures))
         existing = await registry.find_registration(conn, idempotency_key) if idempotency_key else None
         if existing is not None:
             if existing["request_hash"] != digest:
@@ -106,7 +110,8 @@ async def create_request(
                 case_id = await registry.next_case_id(conn, "R", fiscal_year(received_on))
                 r = body.requester
                 party_id = await st.vault.add(conn, party_role="requester", party_type=r.type, name=r.name,
-                                              address=r.address, phone=r.phone, email=r.email, case_id=case_id)
+                                              address=r.address, phone=r.phone, email=r.email, case_id=case_id,
+                                              identity=identity)
                 inp = registration(case_id, party_id, added_closures)
                 await registry.save_registration(conn, idempotency_key or f"auto:{case_id}", case_id, digest,
                                                  input=input_to_json(inp))
