@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
-from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -13,7 +12,6 @@ from domain.clock import today
 from tests.integration.conftest import Api
 
 SELF = {"presenter": "self", "document": "drivers_licence"}
-OUT = Path("/tmp/selfinfo_notices")
 
 
 def soon(days: int = 7) -> str:
@@ -35,8 +33,6 @@ async def decide(api: Api, case_id: str, body: dict) -> dict:
 
 async def pdf_text(api: Api, notice: dict, name: str) -> str:
     pdf = (await api.http.get(notice["pdf"], headers=api.as_("johokokai"))).content
-    OUT.mkdir(exist_ok=True)
-    (OUT / f"{name}.pdf").write_bytes(pdf)
     return "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "").replace("\n", "")
 
 
