@@ -25,7 +25,7 @@ __all__ = [
 # notice records the version it was rendered with. tests/notices checks that
 # TEMPLATES_SHA256 matches the templates, so a silent change fails CI.
 TEMPLATE_VERSION = "2"
-TEMPLATES_SHA256 = "6c08251d70460f2eeaa5de4236638b52ddebc84912f5135ac3e4fbba4b63e47f"
+TEMPLATES_SHA256 = "24fb307079d05f04880cdc41dc6d570a0a0a0284b096dc6b7a623ba08c004e39"
 
 NOTICE_TYPES: dict[str, str] = {
     "receipt": "公文書公開請求受付票",
