@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from activities import notice_data_pi
 from domain.profile import Profile
 from store.parties import Party
 
@@ -74,6 +75,19 @@ def build(
         data["challenge"] = challenge(profile)
     elif notice_type.startswith("decision_"):
         data.update(_decision(notice_type, case, decision, profile))
+    elif notice_type == "pi_receipt":
+        pi = notice_data_pi.receipt(case, addressee)
+        data["request"] |= pi.pop("request_extra", {})
+        data.update(pi)
+    elif notice_type in ("pi_extension", "pi_large_volume_extension"):
+        data.update(notice_data_pi.extension(notice_type, case, event))
+    elif notice_type.startswith("pi_"):
+        measure = (case.get("self_information") or {}).get("measure")
+        if measure:
+            data["request"]["measure"] = notice_data_pi.si.SUSPENSION_MEASURES.get(measure, measure)
+        data.update(notice_data_pi.decision(notice_type, case, decision, _decision(notice_type, case, decision,
+                                                                                   profile), profile,
+                                            challenge(profile)))
     return data
 
 

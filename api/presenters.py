@@ -47,6 +47,8 @@ def party_view(party: Party | None, principal: Principal) -> dict[str, Any] | No
     values = {"name": party.name, "type": party.party_type, "address": party.address,
               "phone": party.phone, "email": party.email}
     view.update({k: values[k] for k in fields})
+    if party.identity and "address" in fields:  # 本人確認 (APPI 第77条②): shown to those who see contact data
+        view["identity"] = party.identity
     return view
 
 
@@ -82,6 +84,8 @@ def detail(
             "disclosed_on": _iso(row["disclosed_on"]),
             "disclosure_fee": state.get("disclosure_fee"),
             "notice_delivered_on": state.get("notice_delivered_on"),
+            # APPI requests: identity_verified; a correction/suspension's disclosure, measure, filing window
+            "self_information": state.get("self_information"),
             "requester": party_view(requester, principal),
             "deadlines": {d["deadline"]: _iso(d["due_on"]) for d in deadlines},
             "notices": [notice_meta(n) for n in notices],

@@ -105,8 +105,21 @@ class RequesterIn(Body):
     email: str | None = Field(default=None, max_length=254)
 
 
+class IdentityIn(Body):
+    """本人確認 at intake (個人情報保護法第77条②, 施行令第22条): which document was seen — never its number or a
+    copy. ``presenter``: the person (``self``), a 法定代理人 or a 任意代理人 (第76条②), who also shows the
+    document of authority (``authority_document``)."""
+
+    presenter: Literal["self", "legal_representative", "agent"] = "self"
+    document: Literal["my_number_card", "drivers_licence", "passport", "residence_card", "health_insurance",
+                      "other"]
+    authority_document: Literal["family_register", "guardianship_certificate", "power_of_attorney",
+                                "other"] | None = None
+
+
 class RequestIn(Body):
-    kind: Literal["public_records", "personal_info_disclosure"]
+    kind: Literal["public_records", "personal_info_disclosure", "personal_info_correction",
+                  "personal_info_suspension"]
     received_on: IsoDate | None = None
     channel: Literal["counter", "mail", "fax", "online"] = "counter"
     requester: RequesterIn
@@ -116,6 +129,13 @@ class RequestIn(Body):
     # 請求者の区分: a code of the profile's requester_categories (GET /api/v1/profile); default: the one
     # suggested from the address and the requester type.
     requester_category: str | None = Field(default=None, min_length=1, max_length=40)
+    # Self-information requests (domain/self_information.py): identity verified at intake (required); a
+    # correction or suspension names the disclosure it concerns (within 90 days of ``disclosed_on``,
+    # 第90条③ / 第98条③), optionally its case, and a suspension the measure asked for (第98条①).
+    identity: IdentityIn | None = None
+    disclosed_on: IsoDate | None = None
+    disclosure_case_id: str | None = Field(default=None, min_length=1, max_length=40)
+    measure: Literal["stop_use", "erase", "stop_provision"] | None = None
 
     model_config = ConfigDict(
         extra="forbid",

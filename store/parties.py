@@ -7,6 +7,7 @@ a keyed hash of its normalised form, so staff can still search by name.
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ class Party:
     phone: str | None = None
     email: str | None = None
     case_id: str | None = None
+    # 本人確認 of a self-information request (domain/self_information.py Identity.to_dict()): codes only.
+    identity: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -46,16 +49,17 @@ class PartyVault:
     async def add(
         self, conn: asyncpg.Connection, *, party_role: str, party_type: str, name: str,
         address: str | None = None, phone: str | None = None, email: str | None = None,
-        case_id: str | None = None,
+        case_id: str | None = None, identity: dict | None = None,
     ) -> str:
         party_id = "P-" + secrets.token_hex(8)
         await conn.execute(
             """insert into parties (party_id, case_id, party_role, party_type, name_enc, address_enc,
-                                    phone_enc, email_enc, name_hash)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+                                    phone_enc, email_enc, name_hash, identity_enc)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
             party_id, case_id, party_role, party_type, self._enc(party_id, "name", name),
             self._enc(party_id, "address", address), self._enc(party_id, "phone", phone),
             self._enc(party_id, "email", email), self.search.hash_name(name),
+            self._enc(party_id, "identity", json.dumps(identity, ensure_ascii=False) if identity else None),
         )
         return party_id
 
@@ -71,6 +75,7 @@ class PartyVault:
             phone=self._dec(pid, "phone", r["phone_enc"]),
             email=self._dec(pid, "email", r["email_enc"]),
             case_id=r["case_id"],
+            identity=json.loads(token) if (token := self._dec(pid, "identity", r.get("identity_enc"))) else None,
         )
 
     async def attach(self, conn: asyncpg.Connection, party_id: str, case_id: str) -> None:
@@ -91,7 +96,7 @@ class PartyVault:
     async def rotate(self, conn: asyncpg.Connection) -> int:
         """Re-encrypt every value not under the primary key (``kaiji keys rotate``)."""
         changed = 0
-        columns = ("name", *CONTACT_FIELDS)
+        columns = ("name", *CONTACT_FIELDS, "identity")
         async with conn.transaction():
             async for r in conn.cursor("select * from parties for update"):
                 pid, updates = r["party_id"], {}

@@ -25,8 +25,12 @@ with workflow.unsafe.imports_passed_through():
     from domain.requests.registration import RegisterRequest, receive
     from domain.requests.state import RequestCase
     from domain.requests.timers import fire, next_timer
+    from domain.self_information import is_self_information
     from workflows.common import load_stream, refusal_error
     from workflows.machine import CaseMachine
+
+
+SELF_INFORMATION_PATCH = "self-information"
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,10 @@ class RequestWorkflow(CaseMachine):
                 evolve(self.case, event.type, event.data)
         else:
             try:
-                events = receive(inp)
+                # APPI self-information rules (domain/self_information.py) for cases registered from now on;
+                # a history recorded before replays its receipt, and so its whole course, as it was.
+                appi = is_self_information(inp.kind) and workflow.patched(SELF_INFORMATION_PATCH)
+                events = receive(inp, appi=appi)
             except Refusal as exc:
                 raise refusal_error(exc) from None
             await self._record(events, "request.register")

@@ -36,6 +36,14 @@ KIND_LABELS = {
 }
 DISCLOSURE_LABELS = {"full": "公開", "partial": "部分公開", "none": "非公開"}
 METHOD_LABELS = {"viewing": "閲覧", "copies": "写しの交付", "electronic": "電磁的記録の提供"}
+# 保有個人情報○○請求 (domain/self_information.py): the word of each kind and the decision's phrase.
+PI_WHAT = {"personal_info_disclosure": "開示", "personal_info_correction": "訂正", "personal_info_suspension": "利用停止"}
+DECISION_PHRASE = {
+    "開示": "開示する", "一部開示": "一部を開示する", "不開示": "開示しない", "不存在": "開示しない",
+    "存否応答拒否": "開示請求を拒否する", "訂正する": "訂正する", "一部訂正する": "一部を訂正する",
+    "訂正しない": "訂正しない", "利用停止する": "利用停止をする", "一部利用停止する": "一部について利用停止をする",
+    "利用停止しない": "利用停止をしない",
+}
 CHANNEL_LABELS = {"counter": "窓口", "mail": "郵送", "fax": "ファクシミリ", "online": "電子申請"}
 
 
@@ -78,6 +86,8 @@ def _env() -> Environment:
         DISCLOSURE_LABELS=DISCLOSURE_LABELS,
         METHOD_LABELS=METHOD_LABELS,
         CHANNEL_LABELS=CHANNEL_LABELS,
+        PI_WHAT=PI_WHAT,
+        DECISION_PHRASE=DECISION_PHRASE,
     )
     return env
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .types import CHALLENGE_TYPES, NOTICE_TYPES, NoticeDataError
+from .types import CHALLENGE_TYPES, NOTICE_TYPES, PI_TYPES, NoticeDataError
+
+PI_KINDS = ("personal_info_disclosure", "personal_info_correction", "personal_info_suspension")
 
 __all__ = ["FIELDS", "validate"]
 
@@ -67,6 +69,19 @@ _APPEAL = (
     "appeal.filed_on:date",
     "appeal.target:str",
     "appeal.appellant:str?",
+)
+# A self-information decision (個人情報の保護に関する法律 第82条, 第93条, 第101条): outcome_label is the
+# decision in the words of the Act (開示 / 一部開示 / 不開示 / 不存在 / 存否応答拒否 / 訂正する …).
+_PI = (
+    "basis:str",
+    *_REQUEST,
+    "request.kind:str",
+    "request.measure:str?",
+    "outcome:str?",
+    "outcome_label:str",
+    "reason_text:str?",
+    "challenge.council:str?",
+    "challenge.referral_basis:str?",
 )
 _DECISION = ("basis:str", "ordinance:str?", "outcome:str?", "reason_text:str?", *_REQUEST)
 
@@ -137,6 +152,44 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "decision_ncnd": (*_DECISION, *_EXEMPTIONS, "reason_text:str"),
     "decision_dismissed": (*_DECISION, "reason_text:str"),
+    "pi_receipt": (
+        "basis:str",
+        *_REQUEST,
+        "request.method:str?",
+        "request.channel:str?",
+        "request.measure:str?",
+        "request.disclosed_on:date?",
+        "decision_due:date?",
+        "identity:dict?",
+        "identity.presenter:str?",
+        "identity.document:str?",
+        "identity.authority_document:str?",
+    ),
+    "pi_extension": (
+        "basis:str",
+        *_REQUEST,
+        "extension:dict",
+        "extension.old_due:date",
+        "extension.new_due:date",
+        "extension.reason:str",
+    ),
+    "pi_large_volume_extension": (
+        "basis:str",
+        *_REQUEST,
+        "extension:dict",
+        "extension.old_due:date",
+        "extension.new_due:date",
+        "extension.final_due:date",
+        "extension.reason:str",
+    ),
+    "pi_disclosure_full": (*_PI, *_DOCUMENTS, *_DISCLOSURE),
+    "pi_disclosure_partial": (*_PI, *_DOCUMENTS, *_EXEMPTIONS, *_DISCLOSURE),
+    "pi_disclosure_refusal": (*_PI, "documents[].title:str?", *(f"{f}?" for f in _EXEMPTIONS)),
+    "pi_correction_granted": (*_PI, "challenge:dict?"),
+    "pi_correction_refused": (*_PI, "reason_text:str"),
+    "pi_suspension_granted": (*_PI, "challenge:dict?"),
+    "pi_suspension_refused": (*_PI, "reason_text:str"),
+    "pi_dismissed": (*_PI, "reason_text:str"),
     "appeal_correction_order": (
         "basis:str?",
         *_APPEAL,
@@ -258,7 +311,12 @@ def _one_of(notice_type: str, where: str, value: Any, allowed: tuple[str, ...]) 
 
 def _check_enums(notice_type: str, data: dict[str, Any]) -> None:
     kind = (data.get("request") or {}).get("kind", "public_records")
-    if notice_type != "receipt" and "request" in data and kind != "public_records":
+    if notice_type in PI_TYPES:
+        _one_of(notice_type, "request.kind", kind, PI_KINDS)
+        if notice_type in CHALLENGE_TYPES:
+            for spec in ("challenge.council:str", "challenge.referral_basis:str"):
+                _check(notice_type, data, spec)
+    elif notice_type != "receipt" and "request" in data and kind != "public_records":
         raise NoticeDataError(
             f"{notice_type}: field 'request.kind' {kind!r} is not supported: only public_records "
             "notices are implemented (personal-information notices use the APPI forms)"

@@ -16,6 +16,7 @@ __all__ = [
     "NOTICE_TYPES",
     "TEMPLATE_VERSION",
     "TEMPLATES_SHA256",
+    "PI_TYPES",
     "NoticeDataError",
     "RenderedNotice",
 ]
@@ -23,8 +24,8 @@ __all__ = [
 # Bump whenever a template, the stylesheet or the PDF layout changes: a stored
 # notice records the version it was rendered with. tests/notices checks that
 # TEMPLATES_SHA256 matches the templates, so a silent change fails CI.
-TEMPLATE_VERSION = "1"  # pdf.py changed in issue 15 (font loaded once per process), bytes unchanged
-TEMPLATES_SHA256 = "ea6cb00de3c0b5fc2be45b24c6b57fb56ed431fcfe76d414313686e379d06c2a"
+TEMPLATE_VERSION = "2"
+TEMPLATES_SHA256 = "24fb307079d05f04880cdc41dc6d570a0a0a0284b096dc6b7a623ba08c004e39"
 
 NOTICE_TYPES: dict[str, str] = {
     "receipt": "公文書公開請求受付票",
@@ -42,12 +43,28 @@ NOTICE_TYPES: dict[str, str] = {
     "appeal_correction_order": "補正命令書",
     "referral_notice": "諮問通知書",
     "ruling": "裁決書",
+    # 個人情報の保護に関する法律 (self-information requests); the data's title names the kind where it varies.
+    "pi_receipt": "保有個人情報開示請求受付票",
+    "pi_extension": "保有個人情報開示決定等期限延長通知書",
+    "pi_large_volume_extension": "保有個人情報開示決定等期限特例延長通知書",
+    "pi_disclosure_full": "保有個人情報開示決定通知書",
+    "pi_disclosure_partial": "保有個人情報の部分開示決定通知書",
+    "pi_disclosure_refusal": "保有個人情報の不開示決定通知書",
+    "pi_correction_granted": "保有個人情報の訂正決定通知書",
+    "pi_correction_refused": "保有個人情報の不訂正決定通知書",
+    "pi_suspension_granted": "保有個人情報の利用停止決定通知書",
+    "pi_suspension_refused": "保有個人情報の利用不停止決定通知書",
+    "pi_dismissed": "保有個人情報開示請求却下決定通知書",
 }
 
 # Decisions adverse to the requester: they carry the challenge instructions (教示).
 ADVERSE_TYPES = frozenset(
-    {"decision_partial", "decision_non_disclosure", "decision_ncnd", "decision_dismissed"}
+    {"decision_partial", "decision_non_disclosure", "decision_ncnd", "decision_dismissed",
+     "pi_disclosure_partial", "pi_disclosure_refusal", "pi_correction_refused", "pi_suspension_refused",
+     "pi_dismissed"}
 )
+# Self-information notices (their templates share templates/_pi.html.j2).
+PI_TYPES = frozenset(t for t in NOTICE_TYPES if t.startswith("pi_"))
 # Every notice that carries 教示 and so needs the `challenge` block.
 CHALLENGE_TYPES = ADVERSE_TYPES | {"third_party_disclosure_notice", "ruling"}
 

@@ -7,6 +7,7 @@ import hashlib
 import json
 from typing import Any
 
+from api import self_information
 from api.auth import Principal
 from api.deps import AppState
 from api.errors import ApiError
@@ -45,9 +46,11 @@ async def register(
     if received_on > jst_date(now):
         raise ApiError(422, "received_on: cannot be in the future")
     digest = request_hash(body)
+    self_info: dict[str, Any] = {}  # a self-information request's own facts (APPI 76/90/98), from the intake
 
     def registration(case_id: str, party_id: str, added_closures: tuple) -> RegisterRequest:
         return RegisterRequest(
+            **self_info,
             case_id=case_id,
             kind=body.kind,
             received_on=received_on.isoformat(),
@@ -67,6 +70,9 @@ async def register(
         added_closures = await closures.closure_dates(
             conn
         )  # 臨時閉庁日 added at run time (POST /calendar/closures)
+        identity, self_info = await self_information.intake(
+            conn, body, received_on, st.profile.case_rules(body.kind, added_closures)
+        )
         existing = await registry.find_registration(conn, idempotency_key) if idempotency_key else None
         if existing is not None:
             if existing["request_hash"] != digest:
@@ -91,6 +97,7 @@ async def register(
                     phone=r.phone,
                     email=r.email,
                     case_id=case_id,
+                    identity=identity,
                 )
                 inp = registration(case_id, party_id, added_closures)
                 await registry.save_registration(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from domain import deadlines
+from domain import deadlines, self_information
 from domain.actors import Actor
 from domain.clock import jst_date
 from domain.clock import parse_date as _d
@@ -322,13 +322,17 @@ def _part(case: RequestCase, part: c.DecisionPart, today: date) -> dict:
     """One decision of a draft, checked (domain.md, Decisions), as event data."""
     if part.outcome not in OUTCOMES:
         raise invalid(f"outcome は {', '.join(OUTCOMES)} のいずれかです。 / Unknown outcome {part.outcome!r}.")
-    if part.outcome == "non_disclosure" and part.non_disclosure_ground not in GROUNDS:
+    measure = case.takes_measure()  # 訂正・利用停止: reasons, not 不開示情報 clauses (APPI 第93条, 第101条)
+    if case.appi() or not self_information.is_self_information(case.kind):
+        self_information.check_outcome(case.kind, part.outcome, part.non_disclosure_ground,
+                                       [e.clause for e in part.exemptions])
+    if part.outcome == "non_disclosure" and part.non_disclosure_ground not in GROUNDS and not measure:
         raise invalid(
             "非公開の理由（exempt / not_held）を指定してください。 / non_disclosure_ground is required."
         )
-    needs_clause = part.outcome in ("partial", "neither_confirm_nor_deny") or (
+    needs_clause = not measure and (part.outcome in ("partial", "neither_confirm_nor_deny") or (
         part.outcome == "non_disclosure" and part.non_disclosure_ground == "exempt"
-    )
+    ))
     if needs_clause and not part.exemptions:
         raise invalid(
             "非公開とする条項と理由を記載してください。 / Exemption clauses with reasons are required."
@@ -342,14 +346,15 @@ def _part(case: RequestCase, part: c.DecisionPart, today: date) -> dict:
         if doc.disclosure not in DISCLOSURES:
             raise invalid(f"documents.disclosure は {', '.join(DISCLOSURES)} のいずれかです。")
     disclosure_on = None
-    if part.outcome in ("full", "partial"):
+    if part.outcome in ("full", "partial") and not case.takes_measure():
         disclosure_on = _date(part.disclosure_on, "disclosure_on", today, default_today=False)
         if disclosure_on < today:
             raise invalid("公開実施日は今日以降にしてください。 / disclosure_on cannot be in the past.")
         _check_hold(case, disclosure_on, today)
     return {
         "outcome": part.outcome,
-        "non_disclosure_ground": part.non_disclosure_ground if part.outcome == "non_disclosure" else None,
+        "non_disclosure_ground": part.non_disclosure_ground if part.outcome == "non_disclosure" and not measure
+        else None,
         "exemptions": [{"clause": e.clause, "reason": e.reason} for e in part.exemptions],
         "documents": [{"title": d.title, "disclosure": d.disclosure} for d in part.documents],
         "reason_text": part.reason_text,

@@ -42,6 +42,7 @@ def _received(case: RequestCase, d: dict[str, Any]) -> None:
     if case.imported and case.imported.get("extended"):  # the ledger says extended; its dates were not kept
         case.extended = True
     case.rules = d["rules"]
+    case.self_information = d.get("self_information")
     case.status = t.UNDER_REVIEW
     _set_due(case, d)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.events import EventDraft, NoticeRequest
 from domain.requests.state import RequestCase
+from domain.self_information import decision_notice
 
 DECISION_NOTICE = {
     "full": "decision_full",
@@ -19,10 +20,12 @@ def notices_for(case: RequestCase, event: EventDraft, version: int) -> list[Noti
     kind = event.type
     d = event.data
     req = case.case_id
-    if kind == "RequestReceived":
-        return [NoticeRequest(req, "receipt", version)]
     if kind == "NoticeReissued":
         return [NoticeRequest(req, d["notice_type"], version, supersedes=d["notice_id"])]
+    if case.appi():
+        return _appi_notices(case, event, version)
+    if kind == "RequestReceived":
+        return [NoticeRequest(req, "receipt", version)]
     if case.kind != "public_records":
         # APPI (個人情報保護法) requests use their own statutory forms, not yet templated:
         # staff issue those outside Kaiji for now (docs/decisions.md).
@@ -50,4 +53,23 @@ def notices_for(case: RequestCase, event: EventDraft, version: int) -> list[Noti
                     for p in case.objecting_parties()
                 ]
         return out
+    return []
+
+
+def _appi_notices(case: RequestCase, event: EventDraft, version: int) -> list[NoticeRequest]:
+    """The APPI forms of a self-information request (domain/self_information.py): 受付票, 補正依頼,
+    期限延長 (第83条② / 第94条② / 第102条②), 特例延長 (第84条 / 第95条 / 第103条) and the decision notices
+    (第82条, 第93条, 第101条), each adverse one with its 教示 (審査請求 → 審査会への諮問, 第105条)."""
+    kind, d, req = event.type, event.data, case.case_id
+    if kind == "RequestReceived":
+        return [NoticeRequest(req, "pi_receipt", version)]
+    if kind == "CorrectionRequested":
+        return [NoticeRequest(req, "correction_request", version)]
+    if kind == "DeadlineExtended":
+        return [NoticeRequest(req, "pi_large_volume_extension" if d.get("large_volume") else "pi_extension",
+                              version)]
+    if kind == "DecisionApproved":
+        return [NoticeRequest(req, decision_notice(case.kind, part["outcome"]), version,
+                              decision_id=part.get("decision_id"))
+                for part in d.get("parts") or [d]]
     return []

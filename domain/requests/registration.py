@@ -2,7 +2,7 @@
 
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from domain import deadlines
 from domain.actors import Actor
@@ -11,6 +11,7 @@ from domain.clock import parse_date as _d
 from domain.errors import invalid
 from domain.events import EventDraft, draft
 from domain.profile import CaseRules
+from domain.self_information import MEASURE_KINDS, check_filing, filing_window_end, is_self_information
 
 KINDS = ("public_records", "personal_info_disclosure", "personal_info_correction", "personal_info_suspension")
 CHANNELS = ("counter", "mail", "fax", "online")
@@ -38,6 +39,13 @@ class RegisterRequest:
     # (an appeal, suit or council report can reach a request after it became final).
     resume: bool = False
     requester_category: str | None = None
+    # Self-information requests (domain/self_information.py): the identity was verified at intake (the
+    # documents seen are in the parties table, encrypted); a correction or suspension names the disclosure
+    # it concerns (第90条③, 第98条③) and a suspension the measure asked for (第98条①).
+    identity_verified: bool = False
+    disclosed_on: str | None = None
+    disclosure_case_id: str | None = None
+    measure: str | None = None
 
 
 def due_dates(rules: CaseRules, received_on: str, excluded_days: int, extended_to: str | None = None) -> dict:
@@ -63,13 +71,18 @@ def due_dates(rules: CaseRules, received_on: str, excluded_days: int, extended_t
     }
 
 
-def receive(inp: RegisterRequest) -> list[EventDraft]:
+def receive(inp: RegisterRequest, *, appi: bool = True) -> list[EventDraft]:
+    """受付. ``appi``: record a self-information request's APPI data (the workflow passes the
+    ``self-information`` patch, so a history recorded before keeps its receipt as it was)."""
     assert inp.actor is not None and inp.rules is not None and inp.entered_at is not None
     if inp.kind not in KINDS:
         raise invalid(f"unknown request kind {inp.kind!r}")
     received = _d(inp.received_on)
     if received > jst_date(inp.entered_at):
         raise invalid("受付日は未来の日付にできません。 / received_on cannot be in the future.")
+    extra = {}
+    if appi and is_self_information(inp.kind):
+        extra["self_information"] = _self_information(inp, received)
     return [
         draft(
             "RequestReceived",
@@ -88,5 +101,22 @@ def receive(inp: RegisterRequest) -> list[EventDraft]:
             rules=asdict(inp.rules),
             entered_at=inp.entered_at.isoformat(),
             **due_dates(inp.rules, inp.received_on, 0),
+            **extra,
         )
     ]
+
+
+def _self_information(inp: RegisterRequest, received: date) -> dict:
+    """What a self-information request records at receipt (APPI 第77条, 第90条③, 第98条③). A disclosure
+    request registered before these were recorded (its input has none) is taken as it was."""
+    assert inp.rules is not None
+    out: dict = {"identity_verified": inp.identity_verified}
+    if inp.kind in MEASURE_KINDS:
+        disclosed = _d(inp.disclosed_on) if inp.disclosed_on else None
+        calendar = inp.rules.calendar()
+        check_filing(inp.kind, received_on=received, disclosed_on=disclosed, calendar=calendar, measure=inp.measure)
+        assert disclosed is not None
+        out |= {"disclosed_on": inp.disclosed_on, "disclosure_case_id": inp.disclosure_case_id,
+                "measure": inp.measure,
+                "filing_window_ends": filing_window_end(disclosed, calendar, inp.kind).value.isoformat()}
+    return out

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.requests import transitions as t
+from domain.self_information import MEASURE_KINDS
 
 
 @dataclass
@@ -115,6 +116,9 @@ class RequestCase:
     required_scope: list[dict[str, str]] = field(default_factory=list)  # set by a reopening ruling/judgment
     previous_decisions: list[Decision] = field(default_factory=list)
     ncnd_reported_on: str | None = None
+    # APPI requests (domain/self_information.py): identity_verified, and for a correction or suspension
+    # disclosed_on, disclosure_case_id, measure, filing_window_ends. None for public records.
+    self_information: dict[str, Any] | None = None
 
     @property
     def closed(self) -> bool:
@@ -129,11 +133,23 @@ class RequestCase:
     def awaiting_opinions(self) -> list[ThirdParty]:
         return [p for p in self.third_parties if p.responded_on is None and not p.lapsed]
 
+    def appi(self) -> bool:
+        """A self-information request registered under the APPI rules (its receipt recorded them): its own
+        outcomes, notices and 教示 apply. One registered before keeps the rules it was registered with."""
+        return self.self_information is not None
+
+    def takes_measure(self) -> bool:
+        """訂正・利用停止請求: a decision to correct or stop using (APPI 第93条, 第101条) is carried out by
+        the department; there is nothing to show the requester, so no disclosure to execute."""
+        return self.appi() and self.kind in MEASURE_KINDS
+
     def discloses_anything(self) -> bool:
-        return any(d.discloses for d in self.decisions)
+        return not self.takes_measure() and any(d.discloses for d in self.decisions)
 
     def to_disclose(self) -> list[Decision]:
         """Decisions that disclose something not yet disclosed."""
+        if self.takes_measure():
+            return []
         return [d for d in self.decisions if d.discloses and d.disclosed_on is None]
 
     def find_decision(self, decision_id: str) -> Decision | None:

@@ -31,7 +31,7 @@ CONTACT_VALUES = ("042-387-0000", "taro@example.jp", "本町6-6-3")
 CASE_KEYS = {"id", "kind", "status", "closed_reason", "overdue", "department", "reviewer", "received_on", "subject",
              "decision_due", "work_due", "outcome", "appeal_window_ends", "version", "preferred_method",
              "due_warning", "due_explanation", "extended", "excluded_days", "correction", "third_parties", "draft",
-             "decision", "earliest_disclosure_on", "disclosed_on", "notice_delivered_on", "requester", "deadlines",
+             "decision", "earliest_disclosure_on", "disclosed_on", "notice_delivered_on", "self_information", "requester", "deadlines",
              "notices", "appeals", "suits", "allowed_actions", "requester_category", "requester_category_label",
              "disclosure_fee", "decisions", "draft_parts", "remainder"}
 APPEAL_KEYS = {"id", "request_id", "kind", "status", "closed_reason", "department", "filed_on", "window_ends", "late",

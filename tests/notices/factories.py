@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from . import factories_pi
+
 ORDINANCE = "小金井市情報公開条例"
 
 CHALLENGE: dict[str, Any] = {
@@ -267,6 +269,9 @@ _BUILDERS: dict[str, Any] = {
         "challenge": dict(CHALLENGE),
     },
 }
+
+
+_BUILDERS.update(factories_pi.builders(_common, CHALLENGE, DISCLOSURE))
 
 
 def notice_data(notice_type: str) -> dict[str, Any]:

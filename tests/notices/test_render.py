@@ -82,6 +82,11 @@ def test_adverse_set_is_the_four_decisions() -> None:
         "decision_non_disclosure",
         "decision_ncnd",
         "decision_dismissed",
+        "pi_disclosure_partial",
+        "pi_disclosure_refusal",
+        "pi_correction_refused",
+        "pi_suspension_refused",
+        "pi_dismissed",
     }
 
 

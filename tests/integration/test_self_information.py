@@ -1,0 +1,121 @@
+"""Self-information requests (APPI 76 / 90 / 98) through the HTTP API: intake with identity, their own
+outcomes and notices (教示 with the council referral under 第105条), the 90-day filing window."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from pypdf import PdfReader
+
+from domain.clock import today
+from tests.integration.conftest import Api
+
+SELF = {"presenter": "self", "document": "drivers_licence"}
+
+
+def soon(days: int = 7) -> str:
+    return (today() + timedelta(days=days)).isoformat()
+
+
+async def register(api: Api, kind: str, **extra) -> dict:
+    return await api.register(kind=kind, subject="私の児童手当認定に関する記録", department="toshi",
+                              preferred_method="viewing", **({"identity": SELF} | extra))
+
+
+async def decide(api: Api, case_id: str, body: dict) -> dict:
+    r = await api.act(case_id, "draft-decision", body, "shinsa")
+    assert r.status_code == 200, r.text
+    r = await api.act(case_id, "approve-decision", {}, "kacho")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def pdf_text(api: Api, notice: dict, name: str) -> str:
+    pdf = (await api.http.get(notice["pdf"], headers=api.as_("johokokai"))).content
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "").replace("\n", "")
+
+
+async def test_disclosure_request_needs_identity_and_decides_in_its_own_words(api: Api) -> None:
+    body = {"kind": "personal_info_disclosure", "channel": "counter", "subject": "私の記録", "department": "toshi",
+            "requester": {"name": "山田 太郎", "type": "individual", "address": "小金井市本町6-6-3"}}
+    r = await api.http.post("/api/v1/requests", json=body, headers=api.as_("madoguchi"))
+    assert r.status_code == 422 and "第77条第2項" in r.text
+    r = await api.http.post("/api/v1/requests", json=body | {"identity": {"presenter": "agent",
+                                                                          "document": "passport"}},
+                            headers=api.as_("madoguchi"))
+    assert r.status_code == 422 and "代理権" in r.text
+    case = await register(api, "personal_info_disclosure")
+    assert case["self_information"] == {"identity_verified": True}
+    assert case["requester"]["identity"]["document"] == "drivers_licence"  # codes only, encrypted at rest
+    assert [n["type"] for n in case["notices"]] == ["pi_receipt"]
+    text = await pdf_text(api, case["notices"][0], "pi_receipt")
+    assert "保有個人情報開示請求受付票" in text and "運転免許証" in text
+    r = await api.act(case["id"], "draft-decision", {"outcome": "partial", "disclosure_on": soon(), "exemptions": [
+        {"clause": "9-2", "reason": "x"}]}, "shinsa")
+    assert r.status_code == 422 and "第78条" in r.text
+    decided = await decide(api, case["id"], {
+        "outcome": "partial", "disclosure_on": soon(),
+        "exemptions": [{"clause": "78-1-2", "reason": "第三者の氏名が記載されているため"}],
+        "documents": [{"title": "審査記録", "disclosure": "partial"}]})
+    notice = [n for n in decided["notices"] if n["type"] == "pi_disclosure_partial"][0]
+    text = await pdf_text(api, notice, "pi_disclosure_partial")
+    for needle in ("保有個人情報の部分開示決定通知書", "個人情報の保護に関する法律第82条第1項", "第78条第1項第2号",
+                   "一部開示", "教示", "第105条第3項", "審査会に諮問", "3か月", "6か月", "小金井市を被告"):
+        assert needle in text, needle
+
+
+async def test_ncnd_and_not_held_for_a_disclosure_request(api: Api) -> None:
+    case = await register(api, "personal_info_disclosure")
+    decided = await decide(api, case["id"], {"outcome": "neither_confirm_nor_deny", "exemptions": [
+        {"clause": "78-1-2", "reason": "存否を答えるだけで第三者の情報が明らかになるため"}]})
+    notice = [n for n in decided["notices"] if n["type"] == "pi_disclosure_refusal"][0]
+    text = await pdf_text(api, notice, "pi_disclosure_ncnd")
+    assert "存否応答拒否" in text and "第81条" in text and "教示" in text
+    case = await register(api, "personal_info_disclosure")
+    decided = await decide(api, case["id"], {"outcome": "non_disclosure", "non_disclosure_ground": "not_held",
+                                             "reason_text": "該当する記録を作成していないため"})
+    notice = [n for n in decided["notices"] if n["type"] == "pi_disclosure_refusal"][0]
+    assert "不存在" in await pdf_text(api, notice, "pi_disclosure_not_held")
+
+
+async def test_correction_request_within_90_days_and_its_decision(api: Api) -> None:
+    late = (today() - timedelta(days=120)).isoformat()
+    body = {"kind": "personal_info_correction", "channel": "counter", "subject": "住所の訂正",
+            "department": "toshi", "identity": SELF, "disclosed_on": late,
+            "requester": {"name": "山田 太郎", "type": "individual", "address": "小金井市本町6-6-3"}}
+    r = await api.http.post("/api/v1/requests", json=body, headers=api.as_("madoguchi"))
+    assert r.status_code == 422 and "90日以内" in r.text
+    disclosed = (today() - timedelta(days=10)).isoformat()
+    case = await register(api, "personal_info_correction", disclosed_on=disclosed)
+    assert case["self_information"]["disclosed_on"] == disclosed
+    assert case["self_information"]["filing_window_ends"] >= (today() + timedelta(days=80)).isoformat()
+    r = await api.act(case["id"], "draft-decision", {"outcome": "neither_confirm_nor_deny", "exemptions": [
+        {"clause": "78-1-2", "reason": "x"}]}, "shinsa")
+    assert r.status_code == 422 and "訂正しない" in r.text
+    decided = await decide(api, case["id"], {"outcome": "non_disclosure",
+                                             "reason_text": "記載は事実に合致しているため"})
+    assert decided["status"] == "decided"
+    notice = [n for n in decided["notices"] if n["type"] == "pi_correction_refused"][0]
+    text = await pdf_text(api, notice, "pi_correction_refused")
+    assert "保有個人情報の不訂正決定通知書" in text and "訂正しない" in text and "第93条第2項" in text
+    assert "第105条第3項" in text
+    r = await api.act(case["id"], "record-disclosure", {"method": "viewing"}, "madoguchi")
+    assert r.status_code == 409  # nothing to disclose after a correction decision
+
+
+async def test_suspension_request_names_its_measure(api: Api) -> None:
+    disclosed = (today() - timedelta(days=5)).isoformat()
+    body = {"kind": "personal_info_suspension", "channel": "counter", "subject": "目的外利用の停止",
+            "department": "toshi", "identity": SELF, "disclosed_on": disclosed,
+            "requester": {"name": "山田 太郎", "type": "individual", "address": "小金井市本町6-6-3"}}
+    r = await api.http.post("/api/v1/requests", json=body, headers=api.as_("madoguchi"))
+    assert r.status_code == 422 and "measure" in r.text
+    case = await register(api, "personal_info_suspension", disclosed_on=disclosed, measure="erase",
+                          identity={"presenter": "legal_representative", "document": "my_number_card",
+                                    "authority_document": "family_register"})
+    assert case["self_information"]["measure"] == "erase"
+    decided = await decide(api, case["id"], {"outcome": "full", "reason_text": "該当記録を消去します"})
+    notice = [n for n in decided["notices"] if n["type"] == "pi_suspension_granted"][0]
+    text = await pdf_text(api, notice, "pi_suspension_granted")
+    assert "保有個人情報の利用停止決定通知書" in text and "消去" in text and "教示" not in text

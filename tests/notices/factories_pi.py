@@ -1,0 +1,61 @@
+"""Data for the self-information notices (個人情報の保護に関する法律; fictional people and numbers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+APPI = "個人情報の保護に関する法律"
+CHALLENGE_PI = {"council": "小金井市情報公開・個人情報保護審査会",
+                "referral_basis": "個人情報の保護に関する法律第105条第3項において準用する同条第1項"}
+
+
+def _req(kind: str = "personal_info_disclosure", **extra: Any) -> dict[str, Any]:
+    return {"request": {"received_on": "2025-03-03", "subject": "私が提出した児童手当認定請求書及び審査記録",
+                        "kind": kind, **extra}}
+
+
+def builders(common: Any, challenge: dict[str, Any], disclosure: dict[str, Any]) -> dict[str, Any]:
+    kyoji = {**challenge, **CHALLENGE_PI}
+    pi_ex = [{"clause": "78-1-2", "article": "個人情報保護法第78条第1項第2号", "label": "開示請求者以外の個人に関する情報",
+              "parts": "審査記録中の第三者の氏名", "reason": "開示請求者以外の特定の個人を識別することができる情報であるため。"}]
+
+    def decision(kind: str, article: str, label: str, **extra: Any) -> dict[str, Any]:
+        return {**common("小総情第31号"), **_req(kind, **({"measure": "消去"} if kind.endswith("suspension") else {})),
+                "basis": f"{APPI}{article}", "outcome_label": label, **extra}
+
+    return {
+        "pi_receipt": lambda: {**common("小総情受第31号", issued_on="2025-03-03"),
+                               **_req(method="viewing"), "basis": f"{APPI}第83条", "decision_due": "2025-04-02",
+                               "identity": {"presenter": "本人", "document": "運転免許証", "authority_document": None}},
+        "pi_extension": lambda: {**common("小総情第32号"), **_req(), "basis": f"{APPI}第83条第2項",
+                                 "extension": {"old_due": "2025-04-02", "new_due": "2025-05-02",
+                                               "reason": "対象となる記録が複数の課にわたり、精査に時間を要するため。"}},
+        "pi_large_volume_extension": lambda: {
+            **common("小総情第33号"), **_req(), "basis": f"{APPI}第84条",
+            "extension": {"old_due": "2025-04-02", "new_due": "2025-05-02", "final_due": "2025-07-31",
+                          "reason": "対象となる記録が著しく大量であるため。"}},
+        "pi_disclosure_full": lambda: decision("personal_info_disclosure", "第82条第1項", "開示", outcome="full",
+                                               documents=[{"title": "児童手当認定請求書", "disclosure": "full"}],
+                                               disclosure=dict(disclosure)),
+        "pi_disclosure_partial": lambda: decision(
+            "personal_info_disclosure", "第82条第1項", "一部開示", outcome="partial",
+            documents=[{"title": "審査記録", "disclosure": "partial"}], exemptions=pi_ex,
+            disclosure=dict(disclosure), challenge=dict(kyoji)),
+        "pi_disclosure_refusal": lambda: decision(
+            "personal_info_disclosure", "第81条及び第82条第2項", "存否応答拒否", outcome="neither_confirm_nor_deny",
+            exemptions=pi_ex, reason_text="存否を答えるだけで第三者の情報を開示することとなるため。",
+            challenge=dict(kyoji)),
+        "pi_correction_granted": lambda: decision("personal_info_correction", "第93条第1項", "訂正する",
+                                                  outcome="full", reason_text="住所の記載を訂正します。"),
+        "pi_correction_refused": lambda: decision(
+            "personal_info_correction", "第93条第2項", "訂正しない", outcome="non_disclosure",
+            reason_text="記載は事実に合致しており、訂正の理由が認められないため。", challenge=dict(kyoji)),
+        "pi_suspension_granted": lambda: decision("personal_info_suspension", "第101条第1項", "利用停止する",
+                                                  outcome="full"),
+        "pi_suspension_refused": lambda: decision(
+            "personal_info_suspension", "第101条第2項", "利用停止しない", outcome="non_disclosure",
+            reason_text="法令の規定に基づき適法に取得し利用しているため。", challenge=dict(kyoji)),
+        "pi_dismissed": lambda: decision("personal_info_disclosure", "第82条第2項", "却下", outcome="dismissed",
+                                         reason_text="補正の期限までに本人確認書類の提示がなかったため。",
+                                         challenge=dict(kyoji)),
+    }
