@@ -131,3 +131,14 @@ async def time_env(keyring: KeyRing) -> AsyncIterator[WorkflowEnvironment]:
     )
     yield env
     await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def integration_db(pg_server: str) -> str:
+    """One database for every test that runs cases on the session's Temporal dev server (tests/integration,
+    tests/production): case numbers must not restart while the server still holds the workflows of earlier
+    tests (a second database would number R-2026-00001 again, and that workflow id is taken)."""
+    admin = await asyncpg.connect(f"{pg_server}/postgres")
+    await admin.execute(f'create database "integration" template {TEMPLATE_DB}')
+    await admin.close()
+    return f"{pg_server}/integration"

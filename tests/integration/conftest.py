@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -25,7 +24,6 @@ from kaiji.settings import Settings
 from kaiji.temporal import connect_client
 from store import users
 from store.db import connect, create_pool
-from tests.conftest import TEMPLATE_DB
 from worker import build_worker
 
 STAFF = {
@@ -71,16 +69,6 @@ class Api:
         r = await self.http.get(f"/api/v1/requests/{case_id}/events", headers=self.as_("johokokai"))
         assert r.status_code == 200, r.text
         return r.json()["events"]
-
-
-@pytest.fixture(scope="session")
-async def integration_db(pg_server: str) -> str:
-    """One database for the API tests: case numbers must not restart while the Temporal
-    dev server (shared by the session) still holds the workflows of earlier tests."""
-    admin = await asyncpg.connect(f"{pg_server}/postgres")
-    await admin.execute(f'create database "integration" template {TEMPLATE_DB}')
-    await admin.close()
-    return f"{pg_server}/integration"
 
 
 def api_settings(database_url: str, temporal_address: str, keyring: KeyRing, data_dir: Path,

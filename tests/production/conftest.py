@@ -91,14 +91,6 @@ async def tls_proxy(temporal_dev: str, services_dir: Path, supervisor: Superviso
 
 
 @pytest.fixture(scope="session")
-async def database_url(pg_server: str) -> str:
-    """One database for this package: case numbers must not restart while the session's Temporal dev
-    server still holds the workflows of earlier tests (same ids)."""
-    import asyncpg
-
-    from tests.conftest import TEMPLATE_DB
-
-    admin = await asyncpg.connect(f"{pg_server}/postgres")
-    await admin.execute(f'create database "production" template {TEMPLATE_DB}')
-    await admin.close()
-    return f"{pg_server}/production"
+async def database_url(integration_db: str) -> str:
+    """The integration tests' database (tests/conftest.py): case numbers go on where they left off."""
+    return integration_db
