@@ -1,17 +1,19 @@
 """Appeals (審査請求) and the review council (審査会): file, list, read, act; the council's referrals."""
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
 from api import idempotency, personal_data, presenters
+from api.as_of import AsOf, cut_off
 from api.auth import Principal
 from api.authz import authorized, list_scope, sees_contact
 from api.deps import AppState, state
 from api.errors import ApiError
 from api.idempotency import IdempotencyKey, body_hash
 from api.ratelimit import registration_limit
-from api.schemas import Body
+from api.schemas import Body, IsoDateTime
 from api.schemas_appeals import APPEAL_BODIES, COUNCIL_BODIES, FileAppealIn, NcndReportIn
 from api.updates import STATUS_OF_REFUSAL, execute, start_case
 from api.usecases.actions import request_action
@@ -23,22 +25,30 @@ from domain.era import fiscal_year
 from domain.errors import Refusal
 from domain.requests.challenges import challenged_decision
 from kaiji.temporal import input_to_json
-from store import cases, closures, events, registry
+from store import cases, closures, events, registry, timetravel
 from workflows.appeal import AppealResult, AppealWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["appeals", "council"])
 
 
-async def load_appeal(st: AppState, principal: Principal, appeal_id: str) -> dict[str, Any]:
+async def load_appeal(st: AppState, principal: Principal, appeal_id: str,
+                      as_of: datetime | None = None) -> dict[str, Any]:
+    """The appeal as ``principal`` may see it; ``as_of``: as it stood at that instant (no action offered)."""
     async with st.pool.acquire() as conn:
         row = await cases.get_appeal(conn, appeal_id)
         if row is None:
             raise ApiError(404, "No such appeal.")
+        past = await timetravel.appeal_as_of(conn, appeal_id, as_of) if as_of else None
+        if as_of and past is None:
+            raise ApiError(404, f"The appeal had not been filed by {as_of.isoformat()}.")
+        if past:
+            row = past["row"]
         appellant = await st.vault.get(conn, row["state"]["appellant_party_id"])
-        notices = await cases.notices_of(conn, appeal_id)
+        notices = past["notices"] if past else await cases.notices_of(conn, appeal_id)
         if appellant and sees_contact(principal):
             await personal_data.record_read(conn, principal, appeal_id, [appellant.party_id])
-    return presenters.appeal_detail(row, principal, appellant=appellant, notices=notices)
+    body = presenters.appeal_detail(row, principal, appellant=appellant, notices=notices)
+    return {**body, "as_of": as_of.isoformat(), "allowed_actions": []} if past else body
 
 
 @router.post("/requests/{request_id}/appeals", status_code=201, summary="File an appeal (審査請求) against a request",
@@ -109,9 +119,9 @@ async def list_appeals(status: str | None = None, principal: Principal = Depends
 
 
 @router.get("/appeals/{appeal_id}", summary="One appeal with its decision, sessions, report and ruling")
-async def get_appeal(appeal_id: str, principal: Principal = Depends(authorized),
+async def get_appeal(appeal_id: str, as_of: IsoDateTime | None = AsOf, principal: Principal = Depends(authorized),
                      st: AppState = Depends(state)) -> dict[str, Any]:
-    return await load_appeal(st, principal, appeal_id)
+    return await load_appeal(st, principal, appeal_id, cut_off(as_of))
 
 
 @router.get("/appeals/{appeal_id}/events", summary="The appeal's timeline")

@@ -12,10 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
+from api.as_of import AsOf, cut_off
 from api.auth import Principal
 from api.authz import authorized
 from api.deps import AppState, state
-from api.errors import ApiError
 from api.reports import formats, service
 from api.reports.tables import tables
 from api.schemas import Body, IsoDateTime
@@ -26,24 +26,13 @@ from store import audit
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 FiscalYear = Query(default=None, ge=2000, le=2098, description="e.g. 2025 for 令和7年度 (default: this year)")
-AsOf = Query(default=None, description="the cut-off instant (ISO 8601; default now)")
-
-
-def _cut(as_of: datetime | None) -> datetime | None:
-    if as_of is None:
-        return None
-    if as_of.tzinfo is None:  # an office writes Japan time
-        as_of = as_of.replace(tzinfo=clock.JST)
-    if as_of > clock.now():
-        raise ApiError(422, "as_of: cannot be in the future")
-    return as_of
 
 
 async def _report(st: AppState, principal: Principal, fiscal_year: int | None, as_of: datetime | None,
                   what: str) -> dict[str, Any]:
     fy = fiscal_year or fy_of(clock.today())
     async with st.pool.acquire() as conn:
-        report, _ = await service.build(conn, st.profile, fy, _cut(as_of))
+        report, _ = await service.build(conn, st.profile, fy, cut_off(as_of))
         report = await service.with_publication(conn, report)
         await audit.append(conn, audit.AuditEntry(principal.username, principal.role, "export", f"annual:{fy}",
                                                   {"what": what, "as_of": report["as_of"]}))
@@ -105,7 +94,7 @@ async def publish(body: PublishBody | None = None, fiscal_year: int = Path(ge=20
                   principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> dict[str, Any]:
     async with st.pool.acquire() as conn:
         return await service.publish(conn, st.profile, fiscal_year, actor=principal.username, role=principal.role,
-                                     as_of=_cut(body.as_of if body else None))
+                                     as_of=cut_off(body.as_of if body else None))
 
 
 def _title(st: AppState, report: dict[str, Any]) -> str:

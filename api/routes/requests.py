@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from api import idempotency, presenters
+from api.as_of import AsOf, cut_off
 from api.auth import Principal
 from api.authz import authorized, list_scope
 from api.deps import AppState, state
 from api.errors import ApiError
 from api.idempotency import IdempotencyKey
 from api.ratelimit import registration_limit
-from api.schemas import ACTION_BODIES, Body, IsoDate, RequestIn
+from api.schemas import ACTION_BODIES, Body, IsoDate, IsoDateTime, RequestIn
 from api.usecases.actions import perform
 from api.usecases.cases import load_case, timeline
 from api.usecases.registration import register
@@ -95,9 +96,10 @@ async def list_requests(
 
 @router.get("/requests/{case_id}", summary="One request with deadlines, parties, decision and notices")
 async def get_request(
-    case_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+    case_id: str, as_of: IsoDateTime | None = AsOf, principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
 ) -> dict:
-    return await load_case(st, principal, case_id)
+    return await load_case(st, principal, case_id, cut_off(as_of))
 
 
 @router.get("/requests/{case_id}/events", summary="The case timeline (event stream in order)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from api import personal_data, presenters
@@ -9,15 +10,25 @@ from api.auth import Principal
 from api.authz import sees_contact
 from api.deps import AppState
 from api.errors import ApiError
-from store import cases, events
+from store import cases, events, timetravel
 
 
-async def load_case(st: AppState, principal: Principal, case_id: str) -> dict[str, Any]:
-    """The case as ``principal`` may see it (parties filtered by role); a read of contact data is recorded."""
+async def load_case(st: AppState, principal: Principal, case_id: str,
+                    as_of: datetime | None = None) -> dict[str, Any]:
+    """The case as ``principal`` may see it (parties filtered by role); a read of contact data is recorded.
+
+    ``as_of``: the case exactly as it stood at that instant (its events recorded by then, folded like the
+    projection; notices issued by then) — what the office knew, for an auditor or a council question.
+    A past view offers no action."""
     async with st.pool.acquire() as conn:
         row = await cases.get_case(conn, case_id)
         if row is None:
             raise ApiError(404, "No such case.")
+        past = await timetravel.request_as_of(conn, case_id, as_of) if as_of else None
+        if as_of and past is None:
+            raise ApiError(404, f"The case had not been registered by {as_of.isoformat()}.")
+        if past:
+            row = past["row"]
         requester = await st.vault.get(conn, row["requester_party_id"]) if row["requester_party_id"] else None
         third = {}
         for p in row["state"].get("third_parties", []):
@@ -30,9 +41,11 @@ async def load_case(st: AppState, principal: Principal, case_id: str) -> dict[st
             st.profile,
             requester=requester,
             third_parties=third,
-            deadlines=await cases.deadlines(conn, case_id),
-            notices=await cases.notices_of(conn, case_id),
+            deadlines=past["deadlines"] if past else await cases.deadlines(conn, case_id),
+            notices=past["notices"] if past else await cases.notices_of(conn, case_id),
         )
+        if past:
+            body = {**body, "as_of": as_of.isoformat(), "allowed_actions": []}
         if sees_contact(principal):
             await personal_data.record_read(conn, principal, case_id, [row["requester_party_id"], *third])
     return body
