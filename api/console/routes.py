@@ -8,7 +8,7 @@ Approver (決裁権者): the approval queue, 「決裁する」/「差し戻す�
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +227,17 @@ async def registration_submit(request: Request, principal: Principal = Depends(a
 # --- the case page and its actions ------------------------------------------------------------------
 
 
+def _as_of_day(value: str | None) -> datetime | None:
+    """「この日の状態を表示する」: the end of a past day (Japan time); today, a future or a bad date: live."""
+    try:
+        day = date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    if day is None or day >= clock.today():
+        return None
+    return datetime.combine(day, time.max, tzinfo=clock.JST)
+
+
 async def _case_page(
     request: Request,
     principal: Principal,
@@ -240,11 +251,16 @@ async def _case_page(
     parts: int = 1,
 ) -> HTMLResponse:
     st = _st(request)
+    as_of = _as_of_day(request.query_params.get("as_of"))
     try:
-        case = await load_case(st, principal, case_id)
+        case = await load_case(st, principal, case_id, as_of)
         events = await timeline(st, principal, case_id)
     except ApiError as exc:
+        if as_of and exc.status == 404:
+            raise access.PageRefused(404, "その日にはまだ受け付けていない請求です。") from None
         raise access.PageRefused(exc.status, "その請求は見つかりません。") from None
+    if as_of:  # the timeline as far as it had come
+        events = [e for e in events if datetime.fromisoformat(e["occurred_at"]) <= as_of]
     objected = any(p.get("objects") for p in case.get("third_parties", []))
     proposed = third_party_earliest_disclosure(clock.today()) if objected else clock.today()
     actions = [a for a in case["allowed_actions"] if a in forms.CONSOLE_ACTIONS]
@@ -267,6 +283,7 @@ async def _case_page(
             "values": values or {},
             "parts": parts,
             "proposed_disclosure": proposed,
+            "as_of": as_of,
             "profile": st.profile,
             "registered": request.query_params.get("registered") == "1",
         },

@@ -263,3 +263,16 @@ async def test_console_pages_follow_their_access_table(site: str, api: Api) -> N
         assert (await admin.get(f"/console/requests/{mine['id']}")).status_code == 403  # no case content
     finally:
         await admin.aclose()
+
+
+async def test_a_case_page_shows_a_past_day_as_it_was_recorded(page: Page, api: Api) -> None:
+    """「この日の状態を表示する」: yesterday this case did not exist yet; today shows it live, with its actions."""
+    case = await api.register(subject="道路台帳の写し")
+    await sign_in(page, "madoguchi", f"/console/requests/{case['id']}")
+    await page.get_by_label("表示する日").fill((clock.today() - timedelta(days=1)).isoformat())
+    await page.get_by_role("button", name="この日の状態を表示する").click()
+    await expect(page.get_by_text("その日にはまだ受け付けていない請求です。")).to_be_visible()
+    await page.goto(f"/console/requests/{case['id']}?as_of={clock.today().isoformat()}")
+    await expect(page.get_by_role("heading", name=re.compile(case["id"]))).to_be_visible()
+    await expect(page.get_by_text("過去の表示では操作できません")).to_have_count(0)  # today is the live case
+    await look(page, "case-as-of-today")
