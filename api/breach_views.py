@@ -93,6 +93,9 @@ def detail(row: asyncpg.Record, cipher: FieldCipher, role: str) -> dict[str, Any
         "encrypted": case.encrypted,
         "contractor": case.contractor,
         "duty": case.duty,
+        # contract.md's names: whether a report is due and why (the duty's steps, like a due-date explanation)
+        "report_required": bool(row["reportable"]),
+        "explanation": case.duty,
         "reports": _reports(case),
         "notices": case.notices,
         "measures": case.measures,

@@ -108,7 +108,7 @@ class BreachWorkflow(CaseMachine):
     def _v_record_final_report(self, cmd: c.RecordFinalReport) -> None:
         self._check(cmd)
 
-    @workflow.update(name="record-notice-to-persons")
+    @workflow.update(name="record-notification")
     async def record_notice_to_persons(self, cmd: c.RecordNoticeToPersons) -> BreachResult:
         return await self._act(cmd)
 
@@ -124,7 +124,7 @@ class BreachWorkflow(CaseMachine):
     def _v_record_measures(self, cmd: c.RecordMeasures) -> None:
         self._check(cmd)
 
-    @workflow.update(name="place-on-agenda")
+    @workflow.update(name="report-to-council")
     async def place_on_agenda(self, cmd: c.PlaceOnAgenda) -> BreachResult:
         return await self._act(cmd)
 

@@ -5,7 +5,7 @@ data (``/council/breaches``)."""
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import Field, StrictBool, StrictInt
+from pydantic import AliasChoices, Field, StrictBool, StrictInt
 
 from api import breach_views, idempotency, presenters
 from api.auth import Principal
@@ -14,12 +14,13 @@ from api.deps import AppState, state
 from api.errors import ApiError
 from api.idempotency import IdempotencyKey, body_hash
 from api.personal_data import record_read
-from api.schemas import Body, IsoDate
+from api.schemas import Body, IsoDate, IsoDateTime
 from api.updates import STATUS_OF_REFUSAL, execute, start_case
 from domain import clock
 from domain.breaches import commands as c
 from domain.breaches.decide import MAX_PERSONS
 from domain.breaches.decide import record as record_rules
+from domain.clock import jst_date
 from domain.era import fiscal_year
 from domain.errors import Refusal
 from kaiji.security.sealed import seal_breach_text
@@ -43,8 +44,14 @@ class RecordBreachIn(Body):
     aware_on: IsoDate | None = Field(
         default=None, description="the day the department became aware (default today)"
     )
+    aware_at: IsoDateTime | None = Field(
+        default=None, description="the instant the department became aware (contract name; its Japan date counts)"
+    )
     title: str = Field(
-        min_length=1, max_length=200, description="a heading without personal data (the council sees it)"
+        min_length=1,
+        max_length=200,
+        validation_alias=AliasChoices("title", "summary"),
+        description="a heading without personal data (the council sees it); `summary` is accepted too",
     )
     kind: Literal["leak", "loss", "damage"] = "leak"
     description: str = Field(min_length=1, max_length=8000, description="what happened (stored encrypted)")
@@ -71,7 +78,8 @@ class ReviseFactsIn(Body):
 
 
 class RecordReportIn(Body):
-    submitted_on: IsoDate | None = None
+    submitted_on: IsoDate | None = Field(default=None, validation_alias=AliasChoices("submitted_on", "reported_on"),
+                                         description="the day it was filed (`reported_on` is accepted too)")
     reference: str = Field(min_length=1, max_length=200, description="the Commission's receipt number")
 
 
@@ -102,9 +110,9 @@ BREACH_BODIES: dict[str, type[Body]] = {
     "revise-facts": ReviseFactsIn,
     "record-preliminary-report": RecordReportIn,
     "record-final-report": RecordReportIn,
-    "record-notice-to-persons": RecordNoticeIn,
+    "record-notification": RecordNoticeIn,
     "record-measures": RecordMeasuresIn,
-    "place-on-agenda": PlaceOnAgendaIn,
+    "report-to-council": PlaceOnAgendaIn,
     "close": CloseIn,
 }
 
@@ -139,6 +147,15 @@ def _department(st: AppState, principal: Principal, body: RecordBreachIn) -> str
     return body.department
 
 
+def _aware_on(body: RecordBreachIn) -> str:
+    """The day awareness began (the clocks count from it): ``aware_on``, or the Japan date of ``aware_at``."""
+    if body.aware_on and body.aware_at and jst_date(body.aware_at) != body.aware_on:
+        raise ApiError(422, "aware_at and aware_on name different days")
+    if body.aware_at:
+        return jst_date(body.aware_at).isoformat()
+    return body.aware_on.isoformat() if body.aware_on else ""
+
+
 @router.post(
     "/breaches", status_code=201, summary="Record a breach incident (漏えい等事案); the clocks start"
 )
@@ -155,7 +172,7 @@ async def record_breach(
         return c.RecordBreach(
             breach_id=breach_id,
             department=department,
-            aware_on=body.aware_on.isoformat() if body.aware_on else "",
+            aware_on=_aware_on(body),
             title=body.title,
             kind=body.kind,
             description=description,

@@ -119,9 +119,9 @@ BREACH_COMMANDS: dict[str, type[BreachCommand]] = {
     "revise-facts": ReviseFacts,
     "record-preliminary-report": RecordPreliminaryReport,
     "record-final-report": RecordFinalReport,
-    "record-notice-to-persons": RecordNoticeToPersons,
+    "record-notification": RecordNoticeToPersons,
     "record-measures": RecordMeasures,
-    "place-on-agenda": PlaceOnAgenda,
+    "report-to-council": PlaceOnAgenda,
     "close": CloseBreach,
 }
 BREACH_ACTION_OF = {cls: name for name, cls in BREACH_COMMANDS.items()}

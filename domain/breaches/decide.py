@@ -40,9 +40,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     "revise-facts": (_OPEN, _RECORDERS, "事実の修正"),
     "record-preliminary-report": (_OPEN, _OFFICER, "速報の記録"),
     "record-final-report": (_OPEN, _OFFICER, "確報の記録"),
-    "record-notice-to-persons": (_OPEN, _RECORDERS, "本人への通知の記録"),
+    "record-notification": (_OPEN, _RECORDERS, "本人への通知の記録"),
     "record-measures": (_OPEN, _RECORDERS, "再発防止策の記録"),
-    "place-on-agenda": (_OPEN, _OFFICER, "審査会への報告"),
+    "report-to-council": (_OPEN, _OFFICER, "審査会への報告"),
     "close": (_OPEN, _OFFICER, "終結"),
 }
 OTHER_DEPARTMENT = "他の課の漏えい等事案は扱えません。 / This breach belongs to another department."

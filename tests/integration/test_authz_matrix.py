@@ -43,7 +43,8 @@ APPEAL_KEYS = {"id", "request_id", "kind", "status", "closed_reason", "departmen
 BREACH_KEYS = {"id", "department", "title", "kind", "status", "aware_on", "persons", "reportable", "preliminary_due",
                "preliminary_on", "final_due", "final_on", "overdue", "meeting_on", "closed_on", "version", "kind_label",
                "description", "items", "sensitive", "financial_harm", "malicious", "encrypted", "contractor", "duty",
-               "reports", "notices", "measures", "revisions", "missing_for_closing", "allowed_actions"}
+               "reports", "notices", "measures", "revisions", "missing_for_closing", "allowed_actions",
+               "report_required", "explanation"}
 # The council's summary: no description, no contractor's name, nothing that names a person.
 COUNCIL_BREACH_KEYS = {"id", "title", "kind", "kind_label", "department", "department_name", "aware_on", "persons",
                        "items", "triggers", "encrypted", "contractor_involved", "reportable", "duty_steps", "reports",
@@ -134,7 +135,7 @@ async def world(api: Api) -> World:
 
     # own breach: toshi's, on the council's agenda; other: kankyo's, not on it
     own_breach, other_breach = await breach("toshi", "shinsa"), await breach("kankyo", "kankyo")
-    r = await api.http.post(f"/api/v1/breaches/{own_breach}/place-on-agenda", json={"meeting_on": "2099-01-10"},
+    r = await api.http.post(f"/api/v1/breaches/{own_breach}/report-to-council", json={"meeting_on": "2099-01-10"},
                             headers=api.as_("johokokai"))
     assert r.status_code == 200, r.text
     breach_ids = {id(own_request): own_breach, id(other_request): other_breach}

@@ -77,13 +77,13 @@ async def test_department_records_officer_reports_council_reads_a_summary(api: A
     assert (await act(api, bid, "record-preliminary-report", {"reference": "again"})).status_code == 409
     for action, body, who in (
         ("record-final-report", {"reference": "PPC-2026-0102"}, "johokokai"),
-        ("record-notice-to-persons", {"method": "mail", "count": 12}, "shinsa"),
+        ("record-notification", {"method": "mail", "count": 12}, "shinsa"),
         (
             "record-measures",
             {"measures": "委託先に追跡可能な郵送方法を義務付け、発送前の照合を二重にする"},
             "kacho",
         ),
-        ("place-on-agenda", {"meeting_on": (aware + timedelta(days=20)).isoformat()}, "johokokai"),
+        ("report-to-council", {"meeting_on": (aware + timedelta(days=20)).isoformat()}, "johokokai"),
     ):
         r = await act(api, bid, action, body, who)
         assert r.status_code == 200, (action, r.text)
@@ -153,12 +153,12 @@ async def test_bad_input_is_refused_with_4xx(api: Api) -> None:
     assert breach["reports"]["final"]["due"] == (today() + timedelta(days=59)).isoformat()  # 60 days
     bid = breach["id"]
     both = {"method": "mail", "count": 3, "impossible_reason": "連絡先不明", "announcement": "市ホームページ"}
-    r = await act(api, bid, "record-notice-to-persons", both, "shinsa")
+    r = await act(api, bid, "record-notification", both, "shinsa")
     assert r.status_code == 422
     r = await act(
         api,
         bid,
-        "record-notice-to-persons",
+        "record-notification",
         {"impossible_reason": "連絡先が不明な者が多数", "announcement": "市ホームページに掲載"},
         "shinsa",
     )
@@ -173,3 +173,31 @@ async def test_bad_input_is_refused_with_4xx(api: Api) -> None:
         and r.json()["reports"]["final"]["due"] == (today() + timedelta(days=29)).isoformat()
     )
     assert r.json()["revisions"][0]["changed"] == ["malicious"]
+
+
+async def test_the_contracts_names_record_and_report_a_breach(api: Api) -> None:
+    """shared/design/contract.md: `aware_at` (an instant), `summary`, `reported_on`, `record-notification`,
+    `report-to-council`; the answer carries `report_required`, its `explanation`, `preliminary_due`, `final_due`."""
+    body = {k: v for k, v in BREACH.items() if k not in ("aware_on", "title")}
+    aware_at = f"{today().isoformat()}T09:30:00+09:00"
+    r = await api.http.post("/api/v1/breaches", json=body | {"aware_at": aware_at, "summary": "郵送中の紛失",
+                                                             "persons": 150, "sensitive": False},
+                            headers=api.as_("shinsa"))
+    assert r.status_code == 201, r.text
+    breach = r.json()
+    assert breach["title"] == "郵送中の紛失" and breach["aware_on"] == today().isoformat()
+    assert breach["report_required"] is True and breach["explanation"]["triggers"] == ["over_100"]
+    assert breach["preliminary_due"] == (today() + timedelta(days=3)).isoformat()
+    assert breach["final_due"] == (today() + timedelta(days=29)).isoformat()
+    bid = breach["id"]
+    r = await act(api, bid, "record-preliminary-report", {"reported_on": today().isoformat(), "reference": "PPC-1"})
+    assert r.status_code == 200, r.text
+    assert r.json()["preliminary_on"] == today().isoformat()
+    r = await act(api, bid, "record-notification", {"notified_on": today().isoformat(), "method": "mail",
+                                                     "count": 150}, "shinsa")
+    assert r.status_code == 200, r.text
+    r = await act(api, bid, "report-to-council", {"meeting_on": (today() + timedelta(days=20)).isoformat()})
+    assert r.status_code == 200, r.text
+    r = await api.http.post("/api/v1/breaches", json=body | {"aware_at": aware_at, "aware_on": "2026-01-05",
+                                                             "summary": "x"}, headers=api.as_("shinsa"))
+    assert r.status_code == 422 and "different days" in r.text
