@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -25,6 +26,17 @@ from workflows.appeal import AppealWorkflow
 from workflows.request import RequestWorkflow
 
 COUNCIL = PROFILE.appeal_rules()
+
+
+async def applied(handle, query, done) -> dict:
+    """The workflow's state once it shows ``done``: an activity stores an event before the workflow applies it,
+    so a query right after the row appears may still see the state before (ask again for up to 10 s)."""
+    for _ in range(100):
+        state = await handle.query(query)
+        if done(state):
+            return state
+        await asyncio.sleep(0.1)
+    return state
 
 
 @pytest.fixture
@@ -58,7 +70,8 @@ async def appeal(time_env, database_url, keyring):
 async def test_request_timeline_links_the_appeal(appeal) -> None:
     handle, request, pool = appeal
     await wait_for_event(pool, request.id, "AppealLinked")
-    assert (await request.query(RequestWorkflow.state))["status"] == "under_appeal"
+    state = await applied(request, RequestWorkflow.state, lambda s: s["status"] == "under_appeal")
+    assert state["status"] == "under_appeal"
 
 
 async def test_correction_order_lapses_and_explanation_falls_overdue(time_env, appeal) -> None:
@@ -81,5 +94,5 @@ async def test_council_report_target_reminds_then_flags_overdue(time_env, appeal
     assert "CouncilReportOverdue" not in types
     await time_env.sleep(timedelta(days=15))
     await wait_for_event(pool, handle.id, "CouncilReportOverdue")
-    state = await handle.query(AppealWorkflow.state)
+    state = await applied(handle, AppealWorkflow.state, lambda s: s["report_overdue"])
     assert state["report_overdue"] is True and state["status"] == "referred"
