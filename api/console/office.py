@@ -47,11 +47,11 @@ PAGES: dict[str, Page] = {
     "GET /console/office/cases": OFFICER,
     "GET /console/office/appeals": OFFICER,
     "GET /console/office/appeals/{appeal_id}": OFFICER,
-    "POST /console/office/appeals/{appeal_id}/{action}": OFFICER,
+    "POST /console/office/appeals/{appeal_id}/{act}": OFFICER,
     "GET /console/office/suits": OFFICER,
     "POST /console/office/suits": OFFICER,
     "GET /console/office/suits/{suit_id}": OFFICER,
-    "POST /console/office/suits/{suit_id}/{action}": OFFICER,
+    "POST /console/office/suits/{suit_id}/{act}": OFFICER,
     "GET /console/office/dashboard": OFFICER,
     "GET /console/office/agenda": OFFICER,
     "GET /console/office/audit": OFFICER,
@@ -361,10 +361,11 @@ async def appeal_page(appeal_id: str, request: Request, principal: Principal = D
     return await _appeal_page(request, principal, appeal_id)
 
 
-@router.post("/console/office/appeals/{appeal_id}/{action}", response_class=HTMLResponse)
-async def appeal_action(appeal_id: str, action: str, request: Request,
+@router.post("/console/office/appeals/{appeal_id}/{act}", response_class=HTMLResponse)
+async def appeal_action(appeal_id: str, act: str, request: Request,
                         principal: Principal = Depends(access.page_user)) -> Response:
     """諮問 (条例: the council is asked before a ruling), 裁決 and the other acts of the appeal, as forms."""
+    action = act  # not "action": access.page_user reads that path parameter as a request's act
     if action not in APPEAL_FORMS:
         raise access.PageRefused(404, "そのような操作はありません。")
     form = await request.form()
@@ -453,10 +454,11 @@ async def suit_page(suit_id: str, request: Request, principal: Principal = Depen
     return await _suit_page(request, suit_id)
 
 
-@router.post("/console/office/suits/{suit_id}/{action}", response_class=HTMLResponse)
-async def suit_action(suit_id: str, action: str, request: Request,
+@router.post("/console/office/suits/{suit_id}/{act}", response_class=HTMLResponse)
+async def suit_action(suit_id: str, act: str, request: Request,
                       principal: Principal = Depends(access.page_user)) -> Response:
     """判決, 上訴 (控訴・上告, 民訴法285条・313条: 2 weeks from service) and 確定, as the courts decide."""
+    action = act
     if action not in SUIT_FORMS:
         raise access.PageRefused(404, "そのような操作はありません。")
     form = await request.form()
