@@ -12,22 +12,22 @@ WIDTH, LABEL_W, ROW_H, BAR_H, PAD = 720, 220, 34, 22, 8
 _ids = count(1)
 
 
-def _scale(total: int) -> float:
-    return (WIDTH - LABEL_W - 60) / max(1, total)
+def _scale(total: int, width: int = WIDTH) -> float:
+    return (width - LABEL_W - 60) / max(1, total)
 
 
-def _frame(title: str, height: int, body: list[str]) -> Markup:
+def _frame(title: str, height: int, body: list[str], width: int = WIDTH) -> Markup:
     tid = f"chart-title-{next(_ids)}"
     return Markup(
-        f'<svg class="chart" role="img" aria-labelledby="{tid}" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg class="chart" role="img" aria-labelledby="{tid}" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{tid}">{escape(title)}</title>' + "".join(body) + "</svg>"
     )
 
 
-def bars(items: list[tuple[str, int, str]], *, title: str) -> Markup:
-    """One horizontal bar per (label, value, css class)."""
-    scale = _scale(max((v for _, v, _ in items), default=0))
+def bars(items: list[tuple[str, int, str]], *, title: str, width: int = 480) -> Markup:
+    """One horizontal bar per (label, value, css class); narrower by default (half a page)."""
+    scale = _scale(max((v for _, v, _ in items), default=0), width)
     body = []
     for i, (label, value, cls) in enumerate(items):
         y = PAD + i * ROW_H
@@ -37,7 +37,7 @@ def bars(items: list[tuple[str, int, str]], *, title: str) -> Markup:
         body.append(f'<text class="value" x="{LABEL_W + w + 6}" y="{y + BAR_H - 6}">{value}</text>')
     if not items:
         body.append(f'<text class="label" x="{PAD}" y="{PAD + BAR_H - 6}">該当なし</text>')
-    return _frame(title, PAD * 2 + max(1, len(items)) * ROW_H, body)
+    return _frame(title, PAD * 2 + max(1, len(items)) * ROW_H, body, width)
 
 
 def stacked_bars(rows: list[tuple[str, list[int]]], series: list[str], *, title: str) -> Markup:

@@ -271,12 +271,14 @@ async def case_list(request: Request, principal: Principal = Depends(access.page
     )
     per_page = qp.number("per_page", PER_PAGE, 1, 200)
     page = qp.number("page", 1, 1, 100_000)
+    qp.values["per_page"] = str(per_page)
+    sizes = {str(n): f"{n}件" for n in sorted({20, 50, 100, per_page})}
     rows, total = [], 0
     if not qp.errors:
         async with st.pool.acquire() as conn:
             rows, total = await q.search_cases(conn, f, page=page, per_page=per_page)
     return render(request, "office_cases.html", {
-        "rows": rows, "values": qp.values, "errors": qp.errors, "categories": categories,
+        "rows": rows, "values": qp.values, "errors": qp.errors, "categories": categories, "sizes": sizes,
         "departments": _departments(request), "statuses": STATUS_LABELS, "lead": st.profile.reminder_lead_days,
         "paging": _paging("/console/office/cases", qp.values, page, per_page, total),
         "export": "/api/v1/exports/requests.csv?" + urlencode(
@@ -440,6 +442,10 @@ async def _suit_page(request: Request, suit_id: str, *, status: int = 200, faile
     state = row or {}
     timeline = [presenters.event_view(e, principal) for e in stream]
     actions = [a for a in SUIT_FORMS if suit["status"] in SUIT_TRANSITIONS[a][0]]
+    judged = any(j.get("court_level") == state.get("level") for j in state.get("judgments", []))
+    # offered as the domain would accept them: a judgment once per instance, an appeal after one
+    actions = [a for a in actions if not (a == "record-judgment" and judged) and not (a == "record-appeal"
+                                                                                      and not judged)]
     return render(request, "office_suit.html", {
         "suit": suit, "state": state, "events": list(reversed(timeline)), "actions": actions,
         "forms_of": SUIT_FORMS, "buttons": SUIT_BUTTONS,
