@@ -160,12 +160,16 @@ async def due_counts(conn: asyncpg.Connection, *, today: date, lead_days: int) -
 
 
 async def decisions_by_outcome(conn: asyncpg.Connection, *, first: date, last: date) -> list[asyncpg.Record]:
-    """Requests decided between two days (the fiscal year so far), counted by the decision's outcome."""
+    """Decisions (決定) made between two days, counted by outcome — from the ``DecisionApproved`` events, one per
+    part of a multi-part decision, so a request later reopened by a ruling still counts the decision it had."""
     return await conn.fetch(
-        """select outcome, count(*) as n from case_view
-           where case_type = 'request' and outcome is not null and decided_on between $1 and $2
-           group by outcome order by n desc, outcome""",
-        first, last,
+        """select p->>'outcome' as outcome, count(*) as n
+           from events e
+           cross join lateral jsonb_array_elements(coalesce(e.data->'parts', jsonb_build_array(e.data))) p
+           where e.type = 'DecisionApproved' and e.data->>'decided_on' between $1 and $2
+             and p->>'outcome' is not null
+           group by 1 order by n desc, outcome""",
+        first.isoformat(), last.isoformat(),  # ISO days sort as text: the index of migration 0028
     )
 
 

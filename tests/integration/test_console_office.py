@@ -138,12 +138,15 @@ async def test_officer_refers_an_appeal_rules_and_records_the_suit(page: Page, a
 
 async def test_dashboard_and_audit_status_render(page: Page, api: Api) -> None:  # noqa: F811
     await api.register(subject="集計用の請求")
+    await decided(api, TWO_DOCUMENTS)  # a partial disclosure decided today: this fiscal year's decisions
     await sign_in(page, OFFICER, "/console/office/dashboard")
     await expect(page.get_by_role("heading", level=1)).to_contain_text("集計")
     await expect(page.get_by_role("img", name="部署別・状態別の処理中の請求")).to_be_visible()
     table = page.get_by_role("table", name="部署別・状態別の処理中の請求（件）")
     await expect(table.get_by_role("rowheader", name="都市計画課")).to_be_visible()
-    await expect(page.get_by_role("table", name=re.compile("決定の区分別件数"))).to_be_visible()
+    outcomes = page.get_by_role("table", name=re.compile("決定の区分別件数"))
+    await expect(outcomes.get_by_role("rowheader", name="部分公開")).to_be_visible()
+    await expect(page.get_by_role("img", name=re.compile("の決定（区分別）"))).to_contain_text("部分公開")
     await expect(page.get_by_role("table", name="期限超過と期限間近の請求（件）")).to_be_visible()
     await look(page, "office-dashboard")
     await page.get_by_role("link", name="監査").click()
