@@ -329,9 +329,17 @@ async def suit_list(request: Request, principal: Principal = Depends(access.page
 # --- the appeal page --------------------------------------------------------------------------------------------
 
 
-def appeal_actions(status: str) -> list[str]:
-    """The officer's acts allowed in this status (the domain's table), in the order of the office's work."""
-    return [a for a in APPEAL_FORMS if status in APPEAL_TRANSITIONS[a][0] and RO in APPEAL_TRANSITIONS[a][1]]
+def appeal_actions(appeal: dict[str, Any]) -> list[str]:
+    """The officer's acts allowed in this status (the domain's table), in the order of the office's work —
+    without those the domain would refuse outright (a late-filing reason for an appeal filed in time, a
+    second explanation)."""
+    status = appeal["status"]
+    acts = [a for a in APPEAL_FORMS if status in APPEAL_TRANSITIONS[a][0] and RO in APPEAL_TRANSITIONS[a][1]]
+    if not appeal.get("late") or appeal.get("late_reason"):
+        acts = [a for a in acts if a != "record-late-reason"]
+    if appeal.get("explanation_filed_on"):
+        acts = [a for a in acts if a != "record-explanation"]
+    return acts
 
 
 async def _appeal_page(request: Request, principal: Principal, appeal_id: str, *, status: int = 200,
@@ -349,7 +357,7 @@ async def _appeal_page(request: Request, principal: Principal, appeal_id: str, *
     pack = [n for n in appeal["notices"] if n["type"] in REFERRAL_PACK_TYPES]
     ruled = appeal["status"] == "closed" and appeal.get("ruling") and appeal.get("closed_reason") != "withdrawn"
     return render(request, "office_appeal.html", {
-        "appeal": appeal, "events": list(reversed(timeline)), "actions": appeal_actions(appeal["status"]),
+        "appeal": appeal, "events": list(reversed(timeline)), "actions": appeal_actions(appeal),
         "forms_of": APPEAL_FORMS, "buttons": APPEAL_BUTTONS,
         "titles": {a: t[2] for a, t in APPEAL_TRANSITIONS.items()}, "suit_form": SUIT_FORM, "suits": suits,
         "may_sue": bool(ruled), "pack": pack, "failed": failed, "message": message, "errors": errors or {},
