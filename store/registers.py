@@ -225,3 +225,29 @@ async def uses_in(
         recorded_by,
     )
     return [_row(r) for r in rows]
+
+
+async def list_uses(
+    conn: asyncpg.Connection,
+    *,
+    file_id: str | None,
+    register: str | None,
+    department: str | None,
+    used_from: date | None,
+    used_to: date | None,
+) -> list[dict[str, Any]]:
+    """目的外利用・外部提供 records, filtered; ``department``: only entries that department keeps now."""
+    rows = await conn.fetch(
+        """select u.* from register_uses u join register_entries e using (entry_id)
+           where ($1::text is null or u.entry_id = $1) and ($2::text is null or e.register = $2)
+             and ($3::text is null or $3 = (select department from register_versions v
+                                             where v.entry_id = u.entry_id order by version desc limit 1))
+             and ($4::date is null or u.used_on >= $4) and ($5::date is null or u.used_on <= $5)
+           order by u.used_on, u.use_id""",
+        file_id,
+        register,
+        department,
+        used_from,
+        used_to,
+    )
+    return [_row(r) for r in rows]
