@@ -30,3 +30,16 @@ begin
         alter sequence register_handling_seq rename to register_handling_register_seq;
     end if;
 end $$;
+
+-- Entries imported from the city's existing registers (kaiji registers import): the city's own number in its
+-- register → the Kaiji entry, so a second import of the same file changes nothing. No foreign key: on a fresh
+-- database this file runs before 0030 creates register_entries.
+create table if not exists register_imports (
+    register      text not null,
+    source_number text not null,
+    entry_id      text not null unique,
+    row_hash      text not null,       -- sha256 of the row as read; the same number with other content is refused
+    source        text not null,       -- the file name
+    imported_at   timestamptz not null default now(),
+    primary key (register, source_number)
+);
