@@ -180,7 +180,8 @@ def build_appeal(
         data["addressee"]["address"] = addressee.address or "（住所不明）"
         data["ruling"] = {
             "outcome": ruling, "ruled_on": event["ruled_on"], "reasons": event.get("text") or "別紙のとおり",
-            "main_text": RULING_MAIN_TEXT.get(ruling),
+            "main_text": notice_data_pi.ruling_main_text(request_kind, ruling) if request_kind in
+            notice_data_pi.si.KINDS else RULING_MAIN_TEXT.get(ruling),
             "scope": "、".join(f"{i['title']}（{i['disclosure']}）" for i in event.get("scope", [])) or None,
             "council_report": report.get("text"),
         }

@@ -179,3 +179,16 @@ def referral(request_kind: str) -> dict[str, Any]:
         "basis": REFERRAL_BASIS,
         "title": "諮問通知書（保有個人情報" + si.what(request_kind) + "決定等に係る審査請求）",
     }
+
+
+_RULING_VERB = {si.DISCLOSURE: "開示する", si.CORRECTION: "訂正する", si.SUSPENSION: "利用停止をする"}
+
+
+def ruling_main_text(request_kind: str, ruling: str) -> str | None:
+    """主文 of a grant on a self-information decision: the records are 開示 / 訂正 / 利用停止, not 公開."""
+    verb = _RULING_VERB[request_kind]
+    if ruling == "granted":
+        return f"処分庁が行った決定を取り消し、審査請求に係る保有個人情報を{verb}。"
+    if ruling == "partly_granted":
+        return f"処分庁が行った決定の一部を取り消し、別紙のとおり審査請求に係る保有個人情報を{verb}。"
+    return None

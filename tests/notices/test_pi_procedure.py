@@ -62,3 +62,15 @@ def test_referral_notice_of_a_self_information_appeal_cites_article_105() -> Non
     text = _text("referral_notice", appi)
     assert f"{APPI}第105条第3項において準用する同条第1項の規定により" in text
     assert f"{APPI}第106条第2項において準用する同条第1項の規定により通知します" in text
+
+
+def test_a_grant_on_a_self_information_appeal_discloses_not_publishes() -> None:
+    from activities.notice_data_pi import ruling_main_text
+
+    data = notice_data("ruling")
+    data["ruling"] = {**data["ruling"], "outcome": "granted",
+                      "main_text": ruling_main_text("personal_info_disclosure", "granted")}
+    text = _text("ruling", data)
+    assert "審査請求に係る保有個人情報を開示する" in text
+    assert ruling_main_text("personal_info_correction", "partly_granted").endswith("保有個人情報を訂正する。")
+    assert ruling_main_text("personal_info_suspension", "rejected") is None
