@@ -486,6 +486,10 @@ async def council_summary(
     return {
         "fiscal_year": fy,
         "in_force_at_year_end": {r: sum(1 for v in at_end if v["register"] == r) for r in rules.REGISTERS},
+        "in_force_by_department": {
+            d: {r: sum(1 for v in at_end if v["register"] == r and v["department"] == d) for r in rules.REGISTERS}
+            for d in sorted({v["department"] for v in at_end})
+        },
         "changes": rules.changes_in_year(versions, fy),
         "uses": {
             "by_register": by_register,

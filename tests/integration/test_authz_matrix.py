@@ -87,7 +87,8 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/registers/files": {"as_of", "registers", "counts", "items"},
     "GET /api/v1/registers/files/{file_id}": REGISTER_ENTRY_KEYS | {"versions", "uses"},
     "GET /api/v1/registers/uses": {"items"},
-    "GET /api/v1/council/registers": {"fiscal_year", "in_force_at_year_end", "changes", "uses"},
+    "GET /api/v1/council/registers": {"fiscal_year", "in_force_at_year_end", "in_force_by_department", "changes",
+                                        "uses"},
 }
 
 

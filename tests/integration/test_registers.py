@@ -197,6 +197,9 @@ async def test_uses_counted_per_register_for_the_council_and_the_annual_report(a
     assert after["changes"]["file_register"]["new"] == before["changes"]["file_register"]["new"] + 1
     assert after["changes"]["handling_register"]["new"] == before["changes"]["handling_register"]["new"] + 1
     assert after["in_force_at_year_end"]["file_register"] == before["in_force_at_year_end"]["file_register"] + 1
+    toshi_before = before["in_force_by_department"].get("toshi", {"file_register": 0, "handling_register": 0})
+    assert after["in_force_by_department"]["toshi"] == {
+        "file_register": toshi_before["file_register"] + 1, "handling_register": toshi_before["handling_register"] + 1}
     assert "目的外利用テスト用" not in str(after)  # counts only: no entry content for the council
 
     annual_after = await annual()
@@ -253,3 +256,15 @@ async def test_the_published_list_as_csv_excel_and_pdf(api: Api, listed: dict) -
         assert r.status_code == 403, who
     r = await api.http.get("/api/v1/registers/files", params={"as_of": "13-01-2026"}, headers=api.as_(TOSHI))
     assert r.status_code == 422
+
+
+async def test_the_contract_paths_are_served(api: Api) -> None:
+    paths = (await api.http.get("/openapi.json")).json()["paths"]
+    for path in ("/api/v1/registers/files", "/api/v1/registers/files.csv", "/api/v1/registers/files.xlsx",
+                 "/api/v1/registers/files.pdf", "/api/v1/registers/uses", "/api/v1/registers/files/{file_id}"):
+        assert path in paths, path
+    assert not [p for p in paths if "/registers/entries" in p or "/registers/published" in p]
+    use = paths["/api/v1/registers/uses"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    schema = (await api.http.get("/openapi.json")).json()["components"]["schemas"][use["$ref"].rsplit("/", 1)[1]]
+    assert set(schema["properties"]["basis"]["enum"]) == {"law", "consent", "reasonable_grounds"}
+    assert {"file_id", "used_by", "purpose", "basis", "used_on"} <= set(schema["properties"])
