@@ -105,7 +105,7 @@ async def home(request: Request) -> Response:
                     conn, first=today, last=today + timedelta(days=1)
                 ),
             }
-            return render(request, "home_front_desk.html", ctx)
+            return _home(request, "home_front_desk.html", ctx, parts=("received",))
         if principal.role in (RV, AP, RO):
             department = list_scope(principal)
             calendar = st.profile.calendar(await closures.closure_dates(conn))
@@ -125,8 +125,16 @@ async def home(request: Request) -> Response:
                 queue = await worklists.with_status(conn, status="pending_approval", department=department)
                 ctx["queue"] = [r for r in queue if r["drafted_by"] != principal.username]
                 ctx["own_drafts"] = [r for r in queue if r["drafted_by"] == principal.username]
-            return render(request, "home_department.html", ctx)
+            return _home(request, "home_department.html", ctx, parts=("inbox",))
     return render(request, "home_other.html", {})
+
+
+def _home(request: Request, name: str, ctx: dict[str, Any], *, parts: tuple[str, ...]) -> HTMLResponse:
+    """The home page, or one of its lists alone (``?part=``) when htmx refreshes it."""
+    part = request.query_params.get("part")
+    if part in parts and request.headers.get("hx-request"):
+        return render(request, f"part_{part}.html", ctx)
+    return render(request, name, ctx)
 
 
 @router.get("/console/sign-in", response_class=HTMLResponse)

@@ -101,3 +101,19 @@ async def test_deadline_steps_on_the_case_page_are_in_japanese(page: Page, api: 
     await expect(deadlines).to_contain_text("を1日目とする")
     text = await deadlines.inner_text()
     assert not re.search(r"\b(received|days|open day|work_due|moved)\b", text), text
+
+
+async def test_home_lists_refresh_as_htmx_fragments(site: str, api: Api) -> None:
+    """The inbox and today's counter list re-fetch themselves (hx-trigger every 60 s) as fragments."""
+    case = await api.register(subject="下水道台帳の閲覧")
+    async with httpx.AsyncClient(base_url=site, follow_redirects=False) as c:
+        await c.post("/console/sign-in", data={"username": "shinsa", "password": PASSWORD, "next": "/"})
+        page_html = (await c.get("/")).text
+        assert 'hx-get="/?part=inbox"' in page_html and "<html" in page_html
+        part = await c.get("/", params={"part": "inbox"}, headers={"HX-Request": "true"})
+        assert part.status_code == 200 and "<html" not in part.text and case["id"] in part.text
+        assert 'id="part-inbox"' in part.text  # the block replaces itself (outerHTML)
+    async with httpx.AsyncClient(base_url=site, follow_redirects=False) as c:
+        await c.post("/console/sign-in", data={"username": "madoguchi", "password": PASSWORD, "next": "/"})
+        part = await c.get("/", params={"part": "received"}, headers={"HX-Request": "true"})
+        assert "<html" not in part.text and case["id"] in part.text
