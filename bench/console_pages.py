@@ -132,7 +132,8 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
     t = time.perf_counter()
     ids = await load(f"postgresql://postgres@127.0.0.1:{ports.pg}/kaiji", args.cases, rng)
     print(f"loaded {len(ids):,} open cases in {time.perf_counter() - t:.1f} s", flush=True)
-    clients = {role: await console_client(api_url, role) for role in ("front_desk", "reviewer", "approver")}
+    clients = {role: await console_client(api_url, role) for role in ("front_desk", "reviewer", "approver",
+                                                                      "records_officer")}
     try:
         for c in clients.values():  # warm up: templates compiled, pool connections open
             await timed(c, ["/"] * 3)
@@ -144,6 +145,10 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
             line("case page (front desk)", await timed(
                 clients["front_desk"], [f"/console/requests/{rng.choice(toshi)}" for _ in range(args.samples)])),
             line("registration form", await timed(clients["front_desk"], ["/console/requests/new"] * args.samples)),
+            *[line(f"office {path.split('/')[-1]}", await timed(clients["records_officer"], [path] * args.samples))
+              for path in ("/console/office/cases", "/console/office/cases?status=under_review&page=5",
+                           "/console/office/dashboard", "/console/office/agenda", "/console/office/appeals",
+                           "/console/office/suits")],
         ]
     finally:
         for c in clients.values():
