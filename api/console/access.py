@@ -82,6 +82,9 @@ def form_page(path: str) -> str:
         return "/" + "/".join(parts[:3])
     if parts == ["console", "requests"]:
         return "/console/requests/new"
+    # part 2: an action on an appeal, a suit or a referral (/console/<area>/<things>/<id>/<act>) → that page
+    if len(parts) == 5 and parts[0] == "console" and parts[1] in ("office", "council", "admin"):
+        return "/" + "/".join(parts[:4])
     return "/"
 
 
