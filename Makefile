@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chaos system-deps lint format bench bench-year bench-reports bench-pages clean
+.PHONY: run test chaos proof system-deps lint format bench bench-year bench-reports bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: $(STAMP) system-deps
 # Faults (issue 17): 30 lifecycles through kill -9 of the worker (3x), Temporal and PostgreSQL; ~3 min.
 chaos: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -s tests/chaos
+
+# Issue 16: 2 APIs + 2 workers on one PostgreSQL and one Temporal, 50 lifecycles through kills; ~2.5 min.
+proof: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -s tests/proof
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
