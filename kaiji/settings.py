@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR networks).
     # Empty (the default): the client address is the TCP peer, and X-Forwarded-For is ignored.
     trusted_proxies: str = ""
+    # Signed audit checkpoints (kaiji/audit_checkpoint.py): the Ed25519 key file (0600; its public half
+    # next to it as <file>.pub) and the directory the checkpoints are written to, both outside the
+    # database. Unset: <data_dir>/secrets/audit_checkpoint_key (generated for the embedded stack) and
+    # <data_dir>/audit-checkpoints.
+    audit_checkpoint_key: Path | None = None
+    audit_checkpoint_dir: Path | None = None
     log_level: str = "info"
     log_format: str = "auto"  # auto | json | console
 

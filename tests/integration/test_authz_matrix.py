@@ -83,7 +83,7 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/council/breaches/{breach_id}": COUNCIL_BREACH_KEYS,
     "GET /api/v1/audit": {"items"},
     "GET /api/v1/calendar": {"from", "to", "days"},
-    "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason"},
+    "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason", "checkpoint"},
     "GET /api/v1/registers/entries": {"items"},
     "GET /api/v1/registers/entries/{entry_id}": REGISTER_ENTRY_KEYS | {"versions", "uses"},
     "GET /api/v1/registers/entries/{entry_id}/uses": {"items"},

@@ -107,3 +107,21 @@ def test_forwarded_for_is_believed_only_from_a_trusted_proxy() -> None:
     assert client_address(request_from("10.0.0.5", []), proxies) == "10.0.0.5"
     # a client that is not a proxy cannot choose its address by sending the header
     assert client_address(request_from("198.51.100.1", ["10.9.9.9"]), proxies) == "198.51.100.1"
+
+
+async def test_officer_reads_the_last_checkpoint_age(env: Env) -> None:
+    from kaiji import audit_checkpoint
+
+    officer = env.api.as_("johokokai")
+    before = (await env.api.http.get("/api/v1/audit/verify", headers=officer)).json()
+    assert before["ok"] and before["checkpoint"] is None  # none yet: the answer says so, it does not fail
+    conn = await connect(env.api.settings.database_url)
+    try:
+        written = await audit_checkpoint.write(conn, env.api.settings, create_key=True)
+    finally:
+        await conn.close()
+    r = await env.api.http.get("/api/v1/audit/verify", headers=officer)
+    body = r.json()
+    assert r.status_code == 200 and body["ok"] is True, body
+    assert body["checkpoint"]["seq"] == written.checkpoint.seq and body["checkpoint"]["ok"] is True
+    assert 0 <= body["checkpoint"]["age_seconds"] < 120 and body["checkpoint"]["signed_at"] == written.checkpoint.at
