@@ -148,7 +148,7 @@ async def accounts(conn: asyncpg.Connection, username: str | None = None) -> lis
 
 
 async def create(conn: asyncpg.Connection, *, username: str, password_hash: str, role: str,
-                 department: str | None, display_name: str, actor: str) -> bool:
+                 department: str | None, display_name: str, actor: str, actor_role: str = "admin") -> bool:
     """A new account (False if the username is taken). Audited as ``user.created``."""
     async with conn.transaction():
         created = await conn.fetchval(
@@ -156,7 +156,7 @@ async def create(conn: asyncpg.Connection, *, username: str, password_hash: str,
                values ($1, $2, $3, $4, $5) on conflict (username) do nothing returning true""",
             username, password_hash, role, department, display_name)
         if created:
-            await audit.append(conn, audit.AuditEntry(actor, "admin", "user.created", username,
+            await audit.append(conn, audit.AuditEntry(actor, actor_role, "user.created", username,
                                                       {"role": role, "department": department}))
     return bool(created)
 
@@ -166,7 +166,7 @@ KEEP: Any = object()  # change(): leave the department as it is
 
 async def change(conn: asyncpg.Connection, username: str, *, actor: str, role: str | None = None,
                  department: str | None = KEEP, active: bool | None = None,
-                 display_name: str | None = None) -> asyncpg.Record | None:
+                 display_name: str | None = None, actor_role: str = "admin") -> asyncpg.Record | None:
     """Change an account. A role/department change or a deactivation is one audit entry, ends the user's
     sessions and bumps the credential generation (so every token issued before is refused)."""
     async with conn.transaction():
@@ -181,9 +181,9 @@ async def change(conn: asyncpg.Connection, username: str, *, actor: str, role: s
                    credential_generation = credential_generation
                        + case when (role, department, active) is distinct from ($2, $3, $4) then 1 else 0 end
                where username = $1""", username, new_role, new_dept, new_active, display_name)
-        await _audit_role_change(conn, actor, "admin", username, before, new_role, new_dept)
+        await _audit_role_change(conn, actor, actor_role, username, before, new_role, new_dept)
         if before["active"] != new_active:
-            await audit.append(conn, audit.AuditEntry(actor, "admin", "user.activated" if new_active else
+            await audit.append(conn, audit.AuditEntry(actor, actor_role, "user.activated" if new_active else
                                                       "user.deactivated", username, {}))
         if (before["role"], before["department"], before["active"]) != (new_role, new_dept, new_active):
             await sessions.delete_for_user(conn, username)

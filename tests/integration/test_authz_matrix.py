@@ -59,6 +59,7 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/profile": {"name", "municipality", "implementing_bodies", "departments", "request_kinds",
                             "exemptions", "council_members", "unconfirmed", "requester_categories"},
     "GET /api/v1/users": {"items"},
+    "GET /api/v1/users/grants": {"items"},
     "GET /api/v1/requests": {"items", "next_cursor"},
     "GET /api/v1/requests/{case_id}": CASE_KEYS,
     "GET /api/v1/requests/{case_id}/events": {"id", "events"},
@@ -154,7 +155,8 @@ async def world(api: Api) -> World:
         return {"case_id": request["id"], "request_id": request["id"], "appeal_id": appeal["id"],
                 "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa",
                 "fiscal_year": "2025",  # POST /reports/annual/{fiscal_year}/publish
-                "breach_id": breach_ids[id(request)], "entry_id": entry_id}
+                "breach_id": breach_ids[id(request)], "entry_id": entry_id,
+                "grant_id": "1"}  # POST /users/grants/{grant_id}/…: the probe body is refused before the lookup
 
     return World(own=ids(own_request, own_appeal, entries["toshi"]),
                  other=ids(other_request, other_appeal, entries["kankyo"]))

@@ -125,3 +125,121 @@ async def test_officer_reads_the_last_checkpoint_age(env: Env) -> None:
     assert r.status_code == 200 and body["ok"] is True, body
     assert body["checkpoint"]["seq"] == written.checkpoint.seq and body["checkpoint"]["ok"] is True
     assert 0 <= body["checkpoint"]["age_seconds"] < 120 and body["checkpoint"]["signed_at"] == written.checkpoint.at
+
+
+# Four-eyes role grants (issue 17 "The admin can give themself the data") ------------------------------------
+
+async def token_for(env: Env, username: str, password: str) -> httpx.Response:
+    return await env.api.http.post("/api/v1/auth/token", data={"username": username, "password": password})
+
+
+async def test_admin_alone_cannot_create_or_promote_a_records_officer(env: Env) -> None:
+    http, admin = env.api.http, env.api.as_("admin")
+    name = "solo" + uuid.uuid4().hex[:6]
+    for role in ("records_officer", "front_desk"):
+        r = await http.post("/api/v1/users", headers=admin,
+                            json={"username": name, "role": role, "password": "a-long-passphrase-1"})
+        assert r.status_code == 409 and "/api/v1/users/grants" in r.json()["error"]["message"], r.text
+    reviewer = await account(env)
+    r = await http.patch(f"/api/v1/users/{reviewer}", json={"role": "records_officer"}, headers=admin)
+    assert r.status_code == 409 and "二人目" in r.json()["error"]["message"]
+    assert (await users_named(env, name)) == [] and (await users_named(env, reviewer))[0]["role"] == "reviewer"
+    # the admin's own account never: not proposed by itself, and not by an officer either
+    r = await http.post("/api/v1/users/grants", json={"username": "admin", "role": "records_officer"}, headers=admin)
+    assert r.status_code == 409
+    r = await http.post("/api/v1/users/grants", headers=env.api.as_("johokokai"),
+                        json={"username": "admin", "role": "records_officer", "password": "officer-set-pass-1"})
+    assert r.status_code == 409 and "admin account can never" in r.json()["error"]["message"]
+    # nor does the admin set the password of such an account
+    r = await http.post("/api/v1/users/grants", headers=admin,
+                        json={"username": name, "role": "records_officer", "password": "admin-knows-this"})
+    assert r.status_code == 422
+
+
+async def users_named(env: Env, name: str) -> list:
+    return await env.sql("select username, role from users where username = $1", name)
+
+
+async def test_admin_proposes_and_a_records_officer_confirms(env: Env) -> None:
+    http, admin, officer = env.api.http, env.api.as_("admin"), env.api.as_("johokokai")
+    name = "kiroku" + uuid.uuid4().hex[:6]
+    head = await env.head()
+    r = await http.post("/api/v1/users/grants", json={"username": name, "role": "records_officer",
+                                                      "display_name": "記録 二郎"}, headers=admin)
+    assert r.status_code == 201, r.text
+    grant = r.json()
+    assert grant["state"] == "pending" and grant["new_account"] and not grant["password_set"]
+    listed = (await http.get("/api/v1/users/grants", headers=officer)).json()["items"]
+    assert grant["id"] in [g["id"] for g in listed]
+    assert (await users_named(env, name)) == []  # nothing granted yet
+    again = await http.post("/api/v1/users/grants", json={"username": name, "role": "front_desk"}, headers=admin)
+    assert again.status_code == 409  # one open proposal per account
+    r = await http.post(f"/api/v1/users/grants/{grant['id']}/confirm", json={}, headers=admin)
+    assert r.status_code == 409 and "own proposal" in r.json()["error"]["message"]  # self-confirmation
+    r = await http.post(f"/api/v1/users/grants/{grant['id']}/confirm", json={}, headers=officer)
+    assert r.status_code == 422  # the officer sets the password
+    r = await http.post(f"/api/v1/users/grants/{grant['id']}/confirm", json={"password": "officer-set-pass-1"},
+                        headers=officer)
+    assert r.status_code == 200, r.text
+    assert r.json()["user"]["role"] == "records_officer" and r.json()["grant"]["state"] == "confirmed"
+    assert (await token_for(env, name, "officer-set-pass-1")).status_code == 200
+    r = await http.post(f"/api/v1/users/grants/{grant['id']}/confirm", json={"password": "officer-set-pass-1"},
+                        headers=officer)
+    assert r.status_code == 409  # confirmed once
+    trail = [(e["actor"], e["role"], e["action"]) for e in await env.sql(
+        "select * from audit_log where seq > $1 and entity_id = $2 order by seq", head, name)]
+    assert trail == [("admin", "admin", "role_grant.proposed"), ("johokokai", "records_officer", "user.created"),
+                     ("johokokai", "records_officer", "role_grant.confirmed")]
+
+
+async def test_officer_proposes_a_promotion_and_the_admin_confirms(env: Env) -> None:
+    http, admin, officer = env.api.http, env.api.as_("admin"), env.api.as_("johokokai")
+    person = await account(env)  # a reviewer whose password the admin may know
+    r = await http.post("/api/v1/users/grants", json={"username": person, "role": "front_desk"}, headers=officer)
+    assert r.status_code == 422  # an officer's proposal carries the new password
+    r = await http.post("/api/v1/users/grants", headers=officer,
+                        json={"username": person, "role": "front_desk", "password": "new-desk-password"})
+    assert r.status_code == 201 and r.json()["password_set"], r.text
+    grant = r.json()["id"]
+    r = await http.post(f"/api/v1/users/grants/{grant}/confirm", json={"password": "admin-choice-123"},
+                        headers=admin)
+    assert r.status_code == 422  # the admin never sets it
+    r = await http.post(f"/api/v1/users/grants/{grant}/confirm", json={}, headers=admin)
+    assert r.status_code == 200 and r.json()["user"]["role"] == "front_desk", r.text
+    assert (await token_for(env, person, PASSWORD)).status_code == 401  # the old password is gone
+    assert (await token_for(env, person, "new-desk-password")).status_code == 200
+    changed = (await env.sql("select actor, role, detail from audit_log where action = 'user.role_changed' "
+                             "and entity_id = $1", person))[0]
+    assert (changed["actor"], changed["role"]) == ("admin", "admin")
+
+
+async def test_two_officers_cannot_grant_without_the_admin(env: Env) -> None:
+    http, officer = env.api.http, env.api.as_("johokokai")
+    second = await account(env, role="records_officer")  # an officer made by the operator's CLI
+    second_token = (await token_for(env, second, PASSWORD)).json()["access_token"]
+    name = "desk" + uuid.uuid4().hex[:6]
+    r = await http.post("/api/v1/users/grants", headers=officer,
+                        json={"username": name, "role": "front_desk", "password": "desk-password-123"})
+    assert r.status_code == 201
+    grant = r.json()["id"]
+    r = await http.post(f"/api/v1/users/grants/{grant}/confirm", json={},
+                        headers={"Authorization": f"Bearer {second_token}"})
+    assert r.status_code == 409 and "confirmed by a records officer" in r.json()["error"]["message"]
+    r = await http.post(f"/api/v1/users/grants/{grant}/withdraw", json={}, headers=env.api.as_("admin"))
+    assert r.status_code == 200 and r.json()["state"] == "withdrawn"  # the admin turns it down
+    assert (await users_named(env, name)) == []
+    r = await http.post(f"/api/v1/users/grants/{grant}/confirm", json={}, headers=env.api.as_("admin"))
+    assert r.status_code == 409
+    assert (await http.post("/api/v1/users/grants/999999/confirm", json={}, headers=officer)).status_code == 404
+    assert (await http.get("/api/v1/users/grants", headers=env.api.as_("madoguchi"))).status_code == 403
+
+
+def test_four_eyes_roles_are_those_that_see_contact_data() -> None:
+    from typing import get_args
+
+    from api import authz
+    from api.routes.users import GrantRole
+
+    assert authz.FOUR_EYES_ROLES == {"records_officer", "front_desk"}
+    assert set(get_args(GrantRole)) == authz.FOUR_EYES_ROLES
+    assert all(authz.CONTACT_FIELDS & set(authz.PARTY_FIELDS[r]) for r in authz.FOUR_EYES_ROLES)
