@@ -101,12 +101,13 @@ class Checkpoint:
     hash: str
     at: str  # ISO 8601 UTC: when it was signed
     key_id: str
+    database: str  # current_database(): checkpoints of one database never judge another's chain
     signature: str = ""
     version: int = VERSION
 
     def signed_bytes(self) -> bytes:
         return canonical_json({"version": self.version, "seq": self.seq, "hash": self.hash, "at": self.at,
-                               "key_id": self.key_id}).encode()
+                               "key_id": self.key_id, "database": self.database}).encode()
 
     def signed_at(self) -> datetime:
         return datetime.fromisoformat(self.at)
@@ -114,6 +115,12 @@ class Checkpoint:
 
 def _file(folder: Path, seq: int) -> Path:
     return folder / f"checkpoint-{seq:012d}.json"
+
+
+async def database_folder(conn: asyncpg.Connection, folder: Path) -> tuple[str, Path]:
+    """(database name, its own sub-directory): one checkpoint directory may serve several databases."""
+    name = await conn.fetchval("select current_database()")
+    return name, folder / "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
 def _write_once(path: Path, content: bytes, *, mode: int = 0o644) -> bool:
@@ -144,7 +151,8 @@ def _write_once(path: Path, content: bytes, *, mode: int = 0o644) -> bool:
 def read(path: Path) -> Checkpoint:
     data = json.loads(path.read_text())
     return Checkpoint(seq=int(data["seq"]), hash=str(data["hash"]), at=str(data["at"]), key_id=str(data["key_id"]),
-                      signature=str(data["signature"]), version=int(data.get("version", VERSION)))
+                      database=str(data["database"]), signature=str(data["signature"]),
+                      version=int(data.get("version", VERSION)))
 
 
 def newest(folder: Path) -> Checkpoint | None:
@@ -173,7 +181,7 @@ async def write(conn: asyncpg.Connection, settings: Settings, *, now: datetime |
                 create_key: bool = False) -> Written:
     """Verify the chain (and that it still holds the newest checkpoint), then sign its head and write it."""
     key = load_signing_key(settings, create=create_key)
-    folder = directory(settings)
+    database, folder = await database_folder(conn, directory(settings))
     check = await verify(conn, settings, public=key.public_key())
     if not check.chain_ok or (check.checkpoint is not None and not check.ok):
         raise CheckpointError(f"not signing: {check.reason}")
@@ -185,7 +193,7 @@ async def write(conn: asyncpg.Connection, settings: Settings, *, now: datetime |
             raise CheckpointError(f"seq {seq} was signed with another hash: the chain has been rewritten")
         return Written(existing, path, created=False)
     at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
-    unsigned = Checkpoint(seq=seq, hash=digest, at=at, key_id=key_id(key.public_key()))
+    unsigned = Checkpoint(seq=seq, hash=digest, at=at, key_id=key_id(key.public_key()), database=database)
     signed = Checkpoint(**{**asdict(unsigned), "signature": _b64(key.sign(unsigned.signed_bytes()))})
     created = _write_once(path, (json.dumps(asdict(signed), sort_keys=True) + "\n").encode())
     return Written(signed if created else read(path), path, created)
@@ -215,7 +223,10 @@ async def verify(conn: asyncpg.Connection, settings: Settings, *, public: Ed2551
                  now: datetime | None = None) -> Verified:
     """Recompute the chain and check it against the newest checkpoint: signature, then the hash at its seq."""
     public = public or load_public_key(settings)
-    cp = newest(directory(settings))
+    database, folder = await database_folder(conn, directory(settings))
+    cp = newest(folder)
+    if cp is not None and cp.database != database:  # a file copied from another database's folder
+        cp = Checkpoint(**{**asdict(cp), "signature": ""})
     if cp is None:
         chain = await audit.verify(conn)
         return Verified(chain.ok, chain.ok, chain.entries, chain.head_seq, chain.head, None, None,

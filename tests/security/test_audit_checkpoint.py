@@ -24,6 +24,7 @@ from kaiji import audit_checkpoint
 from kaiji.settings import Settings
 from store import audit
 from store.db import create_pool
+from tests.conftest import TEMPLATE_DB
 from workflows.audit_checkpoint import CRON, AuditCheckpointWorkflow, ensure_schedule
 
 
@@ -88,6 +89,29 @@ async def test_a_forged_or_edited_checkpoint_is_refused(database_url: str, conn,
     assert not result.ok and "signature is not valid" in (result.reason or "")
 
 
+async def test_each_database_has_its_own_checkpoints(database_url: str, conn, tmp_path: Path, pg_server: str) -> None:
+    settings = settings_for(database_url, tmp_path)
+    await some_entries(conn, 4)
+    written = await audit_checkpoint.write(conn, settings)
+    other_name = "t_" + uuid.uuid4().hex[:12]
+    admin = await asyncpg.connect(f"{pg_server}/postgres")
+    await admin.execute(f'create database "{other_name}" template {TEMPLATE_DB}')
+    await admin.close()
+    other = await asyncpg.connect(f"{pg_server}/{other_name}")
+    try:
+        assert (await audit_checkpoint.verify(other, settings)).checkpoint is None  # not judged by another's
+        _, folder = await audit_checkpoint.database_folder(other, audit_checkpoint.directory(settings))
+        folder.mkdir(parents=True)
+        (folder / written.path.name).write_bytes(written.path.read_bytes())  # a copied file is no proof
+        copied = await audit_checkpoint.verify(other, settings)
+        assert not copied.ok and "signature is not valid" in (copied.reason or "")
+    finally:
+        await other.close()
+        admin = await asyncpg.connect(f"{pg_server}/postgres")
+        await admin.execute(f'drop database if exists "{other_name}" with (force)')
+        await admin.close()
+
+
 async def test_age_is_reported(database_url: str, conn, tmp_path: Path) -> None:
     settings = settings_for(database_url, tmp_path)
     await some_entries(conn, 1)
@@ -112,7 +136,7 @@ async def test_cli_checkpoint_and_verify(database_url: str, conn, tmp_path: Path
     assert first.returncode == 0 and "no signed checkpoint yet" in first.stderr, first.stderr
     made = await asyncio.to_thread(kaiji, "audit", "checkpoint", env=env)
     assert made.returncode == 0 and "checkpoint written: seq 5:" in made.stdout, made.stderr
-    assert len(list((tmp_path / "elsewhere").glob("checkpoint-*.json"))) == 1
+    assert len(list((tmp_path / "elsewhere").rglob("checkpoint-*.json"))) == 1
     good = await asyncio.to_thread(kaiji, "audit", "verify", env=env)
     assert good.returncode == 0 and "checkpoint: seq 5 signed" in good.stdout and "signature valid" in good.stdout
     await rewrite_whole_chain(conn, 4)
@@ -145,11 +169,12 @@ async def test_daily_schedule_signs_the_head(database_url: str, conn, tmp_path: 
                           activities=[activities.audit_checkpoint]):
             assert await ensure_schedule(client, queue, schedule_id)  # created, and triggered once at once
             assert not await ensure_schedule(client, queue, schedule_id)  # a second worker start: no duplicate
+            _, folder = await audit_checkpoint.database_folder(conn, audit_checkpoint.directory(settings))
             for _ in range(300):
-                if audit_checkpoint.newest(audit_checkpoint.directory(settings)) is not None:
+                if audit_checkpoint.newest(folder) is not None:
                     break
                 await asyncio.sleep(0.1)
-            cp = audit_checkpoint.newest(audit_checkpoint.directory(settings))
+            cp = audit_checkpoint.newest(folder)
             assert cp is not None and cp.seq == 3
             described = await client.get_schedule_handle(schedule_id).describe()
             assert CRON in described.schedule.spec.cron_expressions or described.schedule.spec.calendars
