@@ -15,7 +15,7 @@ their own account, and nobody confirms their own proposal.
 import asyncio
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Path, Response
 from pydantic import Field, model_validator
 
 from api.auth import Principal
@@ -138,6 +138,9 @@ class WithdrawIn(Body):
     pass
 
 
+GrantId = Path(ge=1, le=2**63 - 1)
+
+
 def _grant_view(r: Any) -> dict[str, Any]:
     return {"id": r["id"], "username": r["username"], "role": r["role"], "display_name": r["display_name"],
             "new_account": r["new_account"], "proposed_by": r["proposed_by"], "proposed_role": r["proposed_role"],
@@ -203,7 +206,7 @@ async def _pending_grant(conn: Any, grant_id: int) -> Any:
 
 @router.post("/grants/{grant_id}/confirm",
              summary="Confirm a proposed role grant (the other of admin / records officer)")
-async def confirm_grant(grant_id: int, body: ConfirmIn, principal: Principal = Depends(authorized),
+async def confirm_grant(body: ConfirmIn, grant_id: int = GrantId, principal: Principal = Depends(authorized),
                         st: AppState = Depends(state)) -> dict[str, Any]:
     async with st.pool.acquire() as conn, conn.transaction():
         row = await _pending_grant(conn, grant_id)
@@ -243,7 +246,7 @@ async def confirm_grant(grant_id: int, body: ConfirmIn, principal: Principal = D
 
 
 @router.post("/grants/{grant_id}/withdraw", summary="Withdraw or turn down a proposed role grant")
-async def withdraw_grant(grant_id: int, body: WithdrawIn, principal: Principal = Depends(authorized),
+async def withdraw_grant(body: WithdrawIn, grant_id: int = GrantId, principal: Principal = Depends(authorized),
                          st: AppState = Depends(state)) -> dict[str, Any]:
     async with st.pool.acquire() as conn, conn.transaction():
         await _pending_grant(conn, grant_id)
