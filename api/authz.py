@@ -56,6 +56,9 @@ PARTY_FIELDS: dict[str, tuple[str, ...]] = {
     AD: (),
 }
 CONTACT_FIELDS = frozenset({"address", "phone", "email"})
+# Roles granted only with a second person's confirmation (api/routes/users.py, issue 17): the records officer
+# and every role that receives contact data.
+FOUR_EYES_ROLES = frozenset({RO} | {r for r, fields in PARTY_FIELDS.items() if CONTACT_FIELDS & set(fields)})
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,11 @@ MATRIX: dict[str, Grant] = {
     f"GET {V1}/users": allow(AD),
     f"POST {V1}/users": allow(AD),
     f"PATCH {V1}/users/{{username}}": allow(AD),
+    # Four-eyes grants of a role that sees contact data: one of admin / records officer proposes, the other confirms
+    f"GET {V1}/users/grants": allow(AD, RO),
+    f"POST {V1}/users/grants": allow(AD, RO),
+    f"POST {V1}/users/grants/{{grant_id}}/confirm": allow(AD, RO),
+    f"POST {V1}/users/grants/{{grant_id}}/withdraw": allow(AD, RO),
     # Requests (情報公開請求)
     f"POST {V1}/requests": allow(FD, RO),
     f"GET {V1}/requests": allow(STAFF),  # the list itself is limited to the caller's department (list_scope)

@@ -155,15 +155,53 @@ def user_add(username: str, role: Annotated[str, typer.Option()],
 
 @audit_app.command("verify")
 def audit_verify(expect_head: Annotated[str | None, typer.Option(help="seq:hash from `kaiji audit head`")] = None) -> None:
-    """Recompute the chain: exit 0 with count and head, or 1 naming the first broken entry."""
+    """Recompute the chain and check it against the newest signed checkpoint (`kaiji audit checkpoint`):
+    exit 0 with count, head and the checkpoint's age, or 1 naming what is broken."""
+    from kaiji import audit_checkpoint
     from store import audit
 
-    result = asyncio.run(_with_conn(lambda c: audit.verify(c, expect_head=expect_head)))
-    if result.ok:
-        typer.echo(f"ok: {result.entries} entries, head {result.head_seq}:{result.head}")
-        return
-    typer.echo(f"BROKEN at seq {result.broken_seq}: {result.reason}", err=True)
-    raise typer.Exit(1)
+    settings = _settings()
+
+    async def run(conn):
+        return await audit.verify(conn, expect_head=expect_head), await audit_checkpoint.verify(conn, settings)
+
+    result, signed = asyncio.run(_with_conn(run))
+    if not result.ok:
+        typer.echo(f"BROKEN at seq {result.broken_seq}: {result.reason}", err=True)
+        raise typer.Exit(1)
+    if not signed.ok:
+        typer.echo(f"BROKEN: {signed.reason}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {result.entries} entries, head {result.head_seq}:{result.head}")
+    if signed.checkpoint is None:
+        typer.echo("warning: no signed checkpoint yet (run `kaiji audit checkpoint`)", err=True)
+    else:
+        typer.echo(f"checkpoint: seq {signed.checkpoint.seq} signed {signed.checkpoint.at} "
+                   f"({_age(signed.age_seconds or 0)} ago), signature valid, chain matches")
+
+
+def _age(seconds: int) -> str:
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint_cmd(
+    create_key: Annotated[bool, typer.Option(help="generate KAIJI_AUDIT_CHECKPOINT_KEY (0600) if it is absent")] = False,
+) -> None:
+    """Sign the chain head (Ed25519, key outside the database) and write it to the checkpoint directory."""
+    from kaiji import audit_checkpoint
+
+    settings = _settings()
+    try:
+        written = asyncio.run(_with_conn(lambda c: audit_checkpoint.write(c, settings, create_key=create_key)))
+    except audit_checkpoint.CheckpointError as exc:
+        typer.echo(f"refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    cp = written.checkpoint
+    state = "written" if written.created else "already signed"
+    typer.echo(f"checkpoint {state}: seq {cp.seq}:{cp.hash} key {cp.key_id} -> {written.path}")
 
 
 @audit_app.command("head")

@@ -6,6 +6,7 @@ the variable named instead of failing later in the middle of a case.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 from pathlib import Path
 
@@ -74,6 +75,20 @@ class Settings(BaseSettings):
     restart_window_seconds: float = Field(60, gt=0, le=3600)
     # /docs and /redoc (assets served locally); false turns them off (issue 17).
     docs_enabled: bool = True
+    # Sign-in throttle (issue 17; docs/decisions/attackers.md "Guards"): password checks per client address
+    # within 15 minutes before the address is refused for 15 minutes, and failures per username from all
+    # addresses together before the name is refused everywhere.
+    login_address_limit: int = Field(30, ge=1, le=1_000_000)
+    login_name_limit: int = Field(50, ge=5, le=1_000_000)
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR networks).
+    # Empty (the default): the client address is the TCP peer, and X-Forwarded-For is ignored.
+    trusted_proxies: str = ""
+    # Signed audit checkpoints (kaiji/audit_checkpoint.py): the Ed25519 key file (0600; its public half
+    # next to it as <file>.pub) and the directory the checkpoints are written to, both outside the
+    # database. Unset: <data_dir>/secrets/audit_checkpoint_key (generated for the embedded stack) and
+    # <data_dir>/audit-checkpoints.
+    audit_checkpoint_key: Path | None = None
+    audit_checkpoint_dir: Path | None = None
     log_level: str = "info"
     log_format: str = "auto"  # auto | json | console
 
@@ -102,6 +117,18 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 32 bytes (generate one: python -c 'import secrets; "
                              "print(secrets.token_urlsafe(32))')")
         return v
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, v: str) -> str:
+        for part in filter(None, (p.strip() for p in v.split(","))):
+            ipaddress.ip_network(part, strict=False)  # ValueError names the bad entry
+        return v
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in self.trusted_proxies.split(",")
+                     if p.strip())
 
     @field_validator("database_url")
     @classmethod

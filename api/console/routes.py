@@ -163,7 +163,7 @@ async def sign_in_submit(request: Request) -> Response:
         return again("ユーザー名とパスワードを入力してください。", 422)
     try:
         same_origin(request, st)
-        user = await sign_in(st, SignInForm(username=username, password=password), "session")
+        user = await sign_in(st, SignInForm(username=username, password=password), "session", request)
     except ApiError as exc:
         if exc.status == 429:
             return again(

@@ -59,6 +59,7 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/profile": {"name", "municipality", "implementing_bodies", "departments", "request_kinds",
                             "exemptions", "council_members", "unconfirmed", "requester_categories"},
     "GET /api/v1/users": {"items"},
+    "GET /api/v1/users/grants": {"items"},
     "GET /api/v1/requests": {"items", "next_cursor"},
     "GET /api/v1/requests/{case_id}": CASE_KEYS,
     "GET /api/v1/requests/{case_id}/events": {"id", "events"},
@@ -83,7 +84,7 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/council/breaches/{breach_id}": COUNCIL_BREACH_KEYS,
     "GET /api/v1/audit": {"items"},
     "GET /api/v1/calendar": {"from", "to", "days"},
-    "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason"},
+    "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason", "checkpoint"},
     "GET /api/v1/registers/files": {"as_of", "registers", "counts", "items"},
     "GET /api/v1/registers/files/{file_id}": REGISTER_ENTRY_KEYS | {"versions", "uses"},
     "GET /api/v1/registers/uses": {"items"},
@@ -154,7 +155,8 @@ async def world(api: Api) -> World:
         return {"case_id": request["id"], "request_id": request["id"], "appeal_id": appeal["id"],
                 "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa",
                 "fiscal_year": "2025",  # POST /reports/annual/{fiscal_year}/publish
-                "breach_id": breach_ids[id(request)], "file_id": entry_id}
+                "breach_id": breach_ids[id(request)], "file_id": entry_id,
+                "grant_id": "1"}  # POST /users/grants/{grant_id}/…: the probe body is refused before the lookup
 
     return World(own=ids(own_request, own_appeal, entries["toshi"]),
                  other=ids(other_request, other_appeal, entries["kankyo"]))
@@ -299,8 +301,8 @@ def test_council_reads_no_case_file_and_contact_data() -> None:
 def test_every_object_operation_is_scoped() -> None:
     for key, grant in authz.MATRIX.items():
         params = re.findall(r"\{(\w+)\}", key)
-        # a user name or a fiscal year names no case: the role alone decides
-        if params and not grant.public and params not in (["username"], ["fiscal_year"]):
+        # a user name, a fiscal year or a role grant names no case: the role alone decides
+        if params and not grant.public and params not in (["username"], ["fiscal_year"], ["grant_id"]):
             assert grant.subject and grant.param == params[0], key
 
 
