@@ -4,7 +4,7 @@ dashboard's counts, the council's agenda and the audit checkpoint — raw SQL ov
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -193,28 +193,6 @@ async def breaches_for_council(conn: asyncpg.Connection) -> list[asyncpg.Record]
 
 
 # --- audit ------------------------------------------------------------------------------------------------
-
-CHECKPOINT_TABLE = "audit_checkpoints"
-_CHECKPOINT_TIMES = ("signed_at", "created_at", "at")
-
-
-async def last_checkpoint(conn: asyncpg.Connection) -> dict[str, Any] | None:
-    """The newest signed audit checkpoint, or None when there is none (or no checkpoint table yet: another
-    change adds ``audit_checkpoints``; until then the page says なし)."""
-    if await conn.fetchval("select to_regclass($1)", CHECKPOINT_TABLE) is None:
-        return None
-    columns = {r["column_name"] for r in await conn.fetch(
-        "select column_name from information_schema.columns where table_name = $1", CHECKPOINT_TABLE)}
-    when = next((c for c in _CHECKPOINT_TIMES if c in columns), None)
-    if when is None:
-        return None
-    row = await conn.fetchrow(f"select * from {CHECKPOINT_TABLE} order by {when} desc limit 1")
-    if row is None:
-        return None
-    at = row[when]
-    return {"at": at if isinstance(at, datetime) else None, **{k: row[k] for k in ("seq", "head_seq", "hash")
-                                                               if k in columns}}
-
 
 async def appeal_request(conn: asyncpg.Connection, appeal_id: str) -> str | None:
     """The request an appeal is about (None when there is no such appeal)."""

@@ -8,7 +8,7 @@ through ``api.usecases.appeals`` / ``suits`` — the same layer as the JSON rout
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from math import ceil
 from typing import Any
 from urllib.parse import urlencode
@@ -36,7 +36,8 @@ from domain.era import fiscal_year, format_fiscal_year
 from domain.litigation.decide import LEVEL_NAMES
 from domain.litigation.decide import TRANSITIONS as SUIT_TRANSITIONS
 from domain.requests.transitions import STATUS_LABELS
-from store import audit, events
+from kaiji import audit_checkpoint
+from store import events
 from store import office as q
 
 router = APIRouter(include_in_schema=False)
@@ -551,16 +552,15 @@ async def audit_status(request: Request, principal: Principal = Depends(access.p
     """The audit chain recomputed now (the use case of GET /api/v1/audit/verify), its head, and the age of the
     last signed checkpoint (なし while there is none); the CSV exports and the annual report."""
     st = request.app.state.kaiji
-    async with st.pool.acquire() as conn:
-        result = await audit.verify(conn)
-        checkpoint = await q.last_checkpoint(conn)
+    async with st.pool.acquire() as conn:  # the chain and the newest signed checkpoint (kaiji/audit_checkpoint.py)
+        result = await audit_checkpoint.verify(conn, st.settings)
     now = clock.now()
-    age = None
-    if checkpoint and checkpoint.get("at"):
-        age = now - checkpoint["at"]
+    checkpoint = result.checkpoint_view()
+    age = timedelta(seconds=result.age_seconds) if result.age_seconds is not None else None
     fy = fiscal_year(clock.today())
     return render(request, "office_audit.html", {
         "result": result, "verified_at": now.isoformat(), "checkpoint": checkpoint, "age": _age(age),
+        "checkpoint_problem": None if result.ok or not result.chain_ok else result.reason,
         "years": [(y, format_fiscal_year(y)) for y in (fy, fy - 1)],
     })
 
