@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     search_key: str | None = None
     # Secret for signing bearer tokens; `kaiji up` generates one under data_dir.
     token_secret: str | None = None
+    # HMAC key sealing every action sent to Temporal (kaiji/security/action_seal.py); held by API, worker and
+    # CLI, never by the database or Temporal. Empty = a generated 0600 file under data_dir/secrets.
+    seal_key: str | None = None
+    # Migrations (and `projections rebuild`) run as the schema owner; the API and worker use database_url,
+    # the least-privilege role kaiji_app. Unset: database_url (production) or the embedded owner.
+    migrate_database_url: str | None = None
     token_ttl_seconds: int = Field(900, ge=60, le=86400)  # short-lived: 15 min (ASVS V3.5)
     # Faults (issue 17). How long the API waits for the case engine before answering 503; every staff
     # command expires that long after it was sent, so an action nobody waits for any more is refused.
@@ -92,7 +98,7 @@ class Settings(BaseSettings):
             raise ValueError("must be one of auto, json, console")
         return v
 
-    @field_validator("token_secret")
+    @field_validator("token_secret", "seal_key")
     @classmethod
     def _token_secret(cls, v: str | None) -> str | None:
         # HS256 keys shorter than the hash (32 bytes) can be guessed offline from one token (RFC 7518 3.2).
@@ -103,7 +109,7 @@ class Settings(BaseSettings):
                              "print(secrets.token_urlsafe(32))')")
         return v
 
-    @field_validator("database_url")
+    @field_validator("database_url", "migrate_database_url")
     @classmethod
     def _dsn(cls, v: str | None) -> str | None:
         if v and not v.startswith(("postgres://", "postgresql://")):

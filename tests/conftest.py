@@ -22,12 +22,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from kaiji import embedded
 from kaiji.processes import Supervisor, free_port
+from kaiji.security.action_seal import SealingInterceptor
 from kaiji.security.codec import data_converter
 from kaiji.security.keys import KeyRing, generate_key_spec
 from store.db import connect, ensure_database
 from store.migrate import migrate
 
 TEMPLATE_DB = "kaiji_template"
+TEST_SEAL_KEY = b"test-seal-key-".ljust(32, b"k")  # what the tests' own clients and workers seal with
 
 
 @pytest.fixture(scope="session")
@@ -112,7 +114,8 @@ async def temporal_dev(services_dir: Path, supervisor: Supervisor) -> str:
 
 @pytest.fixture(scope="session")
 async def temporal_client(temporal_dev: str, keyring: KeyRing) -> Client:
-    return await Client.connect(temporal_dev, data_converter=data_converter(keyring))
+    return await Client.connect(temporal_dev, data_converter=data_converter(keyring),
+                                interceptors=[SealingInterceptor(TEST_SEAL_KEY)])
 
 
 def test_server_path() -> str:
@@ -127,7 +130,8 @@ async def time_env(keyring: KeyRing) -> AsyncIterator[WorkflowEnvironment]:
     would otherwise stop the shared server's clock from skipping for every test after it.
     """
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=test_server_path(), data_converter=data_converter(keyring)
+        test_server_existing_path=test_server_path(), data_converter=data_converter(keyring),
+        interceptors=[SealingInterceptor(TEST_SEAL_KEY)],
     )
     yield env
     await env.shutdown()
