@@ -9,8 +9,7 @@ HMAC-SHA256 seal in the Temporal header ``kaiji-seal``, made with ``KAIJI_SEAL_K
 
 - an Update: workflow id, update name, update id and the command (its actor and ``expires_at``
   included, so the seal cannot be moved to another case, action or time);
-- a start: workflow id, workflow type and the input (``RegisterRequest`` names the actor);
-- a Signal: workflow id, signal name and its argument.
+- a start: workflow id, workflow type and the input (``RegisterRequest`` names the actor).
 
 The worker's interceptor checks it:
 
@@ -18,8 +17,10 @@ The worker's interceptor checks it:
   were): a bad or missing seal is rejected with ``forbidden`` and leaves nothing in the history.
 - start: on the first execution only (not when replaying): a bad seal fails the run before its first
   line, so it records nothing.
-- Signal: behind ``workflow.patched("sealed-signals")`` (histories from before it deliver as they did;
-  newer ones check on replay too, with the same key, so the outcome is the same): a bad seal drops it.
+
+Signals (``challenge-linked``/``-concluded``, sent by the worker's own activity with signal-with-start)
+are not sealed: the SDK does not hand a signal-with-start's header to the signal handler, so a seal
+could not be checked there. The strict codec still refuses an unencrypted signal (it is dropped).
 
 The canonical form of the arguments is Temporal's own JSON (sorted keys, no spaces), as the converter
 writes it before encryption; the worker recomputes it from the decoded values.
@@ -46,7 +47,6 @@ VERSION = b"v1"
 REFUSAL_TYPE = "forbidden"  # api/updates.py answers it 403
 REFUSAL_MESSAGE = ("この操作は正規の経路で送られていないため受け付けられません。 / Refused: this action was not "
                    "sent through Kaiji's API (its seal is missing or does not verify).")
-SIGNAL_PATCH = "sealed-signals"
 
 
 def _canonical(args: Sequence[Any]) -> bytes:
@@ -116,15 +116,7 @@ class _ClientOutbound(temporalio.client.OutboundInterceptor):
 
     async def start_workflow(self, input: temporalio.client.StartWorkflowInput) -> Any:
         headers = self._sealer.header(input.headers, "start", input.id, input.workflow, input.args)
-        if input.start_signal:
-            sig = self._sealer.seal("signal", input.id, input.start_signal, input.start_signal_args)
-            headers[HEADER + "-signal"] = Payload(metadata={"encoding": b"binary/plain"}, data=sig)
         return await super().start_workflow(replace(input, headers=headers))
-
-    async def signal_workflow(self, input: temporalio.client.SignalWorkflowInput) -> None:
-        sig = self._sealer.seal("signal", input.id, input.signal, input.args)
-        headers = {**input.headers, HEADER + "-signal": Payload(metadata={"encoding": b"binary/plain"}, data=sig)}
-        await super().signal_workflow(replace(input, headers=headers))
 
     async def start_workflow_update(self, input: temporalio.client.StartWorkflowUpdateInput) -> Any:
         update_id = input.update_id or str(uuid.uuid4())
@@ -151,19 +143,6 @@ class _WorkflowInbound(temporalio.worker.WorkflowInboundInterceptor):
             if not self._sealer.verify(input.headers, "start", info.workflow_id, info.workflow_type, input.args):
                 raise ApplicationError(REFUSAL_MESSAGE, type=REFUSAL_TYPE, non_retryable=True)
         return await super().execute_workflow(input)
-
-    async def handle_signal(self, input: temporalio.worker.HandleSignalInput) -> None:
-        if workflow.patched(SIGNAL_PATCH):
-            sig = input.headers.get(HEADER + "-signal")
-            want = None
-            try:
-                want = self._sealer.seal("signal", workflow.info().workflow_id, input.signal, input.args)
-            except Exception:
-                pass
-            if sig is None or want is None or not hmac.compare_digest(sig.data, want):
-                workflow.logger.warning("unsealed signal dropped", extra={"signal": input.signal})
-                return
-        await super().handle_signal(input)
 
     def handle_update_validator(self, input: temporalio.worker.HandleUpdateInput) -> None:
         if not self._sealer.verify(input.headers, "update", workflow.info().workflow_id, input.update, input.args,
