@@ -141,10 +141,25 @@ class Settings(BaseSettings):
         return self.data_dir.expanduser().resolve()
 
     def embedded_database_url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.pg_port}/kaiji"
+        """The embedded cluster as the API and worker see it: the role kaiji_app, password from its 0600 file."""
+        from kaiji.embedded import app_url
+
+        return app_url(self.data_path, self.pg_port)
+
+    def embedded_owner_url(self, database: str = "kaiji") -> str:
+        """The embedded cluster as its owner (migrations, rebuild): password from ``secrets/pg_owner_password``."""
+        from kaiji.embedded import owner_url
+
+        return owner_url(self.data_path, self.pg_port, database)
 
     def effective_database_url(self) -> str:
         return self.database_url or self.embedded_database_url()
+
+    def effective_migrate_url(self) -> str:
+        """Who runs migrations, `projections rebuild` and `keys rotate`: ``KAIJI_MIGRATE_DATABASE_URL``, else
+        ``KAIJI_DATABASE_URL`` (a production setup that keeps one owner role, as before), else the embedded
+        owner."""
+        return self.migrate_database_url or self.database_url or self.embedded_owner_url()
 
     def effective_temporal_address(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
