@@ -80,3 +80,54 @@ async def test_pg_hba_refuses_connections_without_the_password(pg_server: str, s
     assert "trust" not in hba.replace("# ", "")
     secret = services_dir / "secrets" / embedded.OWNER_PASSWORD_FILE
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+
+
+async def test_a_cluster_made_with_trust_is_switched_to_passwords() -> None:
+    """A data folder from before issue 17 (``initdb --auth=trust``): `kaiji up` sets the superuser's password
+    from the new 0600 file and reloads pg_hba with scram-sha-256."""
+    import asyncio
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from kaiji.processes import Supervisor, free_port
+
+    data = Path(tempfile.mkdtemp(prefix="kaiji-trust-"))
+    os.chmod(data, 0o755)
+    sup = Supervisor(log_dir=data / "logs")
+    try:
+        pgdata = data / "pgdata"
+        pgdata.mkdir()
+        user = embedded._system_user()
+        if user:
+            import pwd
+
+            pw = pwd.getpwnam(user)
+            os.chown(pgdata, pw.pw_uid, pw.pw_gid)
+        subprocess.run([  # noqa: ASYNC221 (test setup: one initdb)
+                        str(embedded.postgres_bin() / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust",
+                        "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
+                       check=True, user=user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        assert embedded.trusts_everyone(data)
+        port = free_port()
+        embedded.start_postgres(sup, data, port)
+        for _ in range(300):
+            try:
+                await (await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", timeout=2)).close()
+                break
+            except (OSError, asyncpg.PostgresError):
+                await asyncio.sleep(0.1)
+        assert await embedded.secure_existing(data, port)
+        assert not embedded.trusts_everyone(data)
+        with pytest.raises((asyncpg.InvalidPasswordError, asyncpg.InvalidAuthorizationSpecificationError,
+                            asyncpg.InterfaceError)):
+            await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", timeout=5)
+        conn = await asyncpg.connect(embedded.owner_url(data, port), timeout=5)
+        assert await conn.fetchval("select 1") == 1
+        await conn.close()
+        assert not await embedded.secure_existing(data, port)  # once only
+    finally:
+        sup.stop_all()
+        shutil.rmtree(data, ignore_errors=True)
