@@ -38,10 +38,13 @@ def _settings():
         raise typer.Exit(2) from None
 
 
-async def _with_conn(fn):
+async def _with_conn(fn, *, owner: bool = False):
+    """A connection as the app role, or (``owner``: migrate, projections rebuild, keys rotate) as the schema
+    owner, KAIJI_MIGRATE_DATABASE_URL (store/roles.py)."""
     from store.db import connect
 
-    conn = await connect(_settings().effective_database_url())
+    settings = _settings()
+    conn = await connect(settings.effective_migrate_url() if owner else settings.effective_database_url())
     try:
         return await fn(conn)
     finally:
@@ -115,9 +118,16 @@ def migrate_cmd() -> None:
     from store.notices import plaintext_count
 
     async def run(conn):
-        return await migrate(conn), await plaintext_count(conn)
+        applied = await migrate(conn)
+        settings = _settings()
+        if settings.database_url is None:  # embedded: the app role's password from its 0600 file
+            from kaiji.embedded import app_password
+            from store import roles
 
-    applied, plaintext = asyncio.run(_with_conn(run))
+            await roles.set_password(conn, app_password(settings.data_path))
+        return applied, await plaintext_count(conn)
+
+    applied, plaintext = asyncio.run(_with_conn(run, owner=True))
     typer.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
     if plaintext:
         typer.echo(f"{plaintext} notice(s) stored before migration 0009 are not encrypted yet: "
@@ -218,7 +228,7 @@ def projections_rebuild(check: Annotated[bool, typer.Option(help="only compare; 
     """Replay every event into fresh projections (and replace the live ones unless --check)."""
     from store.rebuild import rebuild
 
-    diffs = asyncio.run(_with_conn(lambda c: rebuild(c, check=check)))
+    diffs = asyncio.run(_with_conn(lambda c: rebuild(c, check=check), owner=True))  # a scratch schema: DDL
     if diffs:
         for d in diffs:
             typer.echo(f"DIFFERENCE: {d}", err=True)
@@ -240,7 +250,7 @@ def keys_rotate() -> None:
     async def rotate_all(conn):
         return await vault.rotate(conn), await notices.rotate(conn, secrets.cipher)
 
-    parties, notes = asyncio.run(_with_conn(rotate_all))
+    parties, notes = asyncio.run(_with_conn(rotate_all, owner=True))  # notices' ciphertext: owner only
     key = secrets.keyring.primary_id
     typer.echo(f"parties: re-encrypted {parties} record(s) with key {key}")
     typer.echo(f"notices: re-encrypted {notes.reencrypted} record(s) with key {key}")

@@ -77,7 +77,7 @@ def api_settings(database_url: str, temporal_address: str, keyring: KeyRing, dat
         database_url=database_url, temporal_address=temporal_address,
         task_queue=f"{queue_prefix}-" + uuid.uuid4().hex[:8], data_dir=data_dir,
         encryption_keys=f"{keyring.primary_id}:" + _key_b64(keyring), search_key=generate_search_key_spec(),
-        token_secret=uuid.uuid4().hex, log_format="json",
+        token_secret=uuid.uuid4().hex, seal_key=uuid.uuid4().hex, log_format="json",
     )
 
 
