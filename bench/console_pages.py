@@ -130,7 +130,9 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
     await wait_ready(proc, log, api_url)
     rng = random.Random(11)
     t = time.perf_counter()
-    ids = await load(f"postgresql://postgres@127.0.0.1:{ports.pg}/kaiji", args.cases, rng)
+    from kaiji.embedded import owner_url  # the stack's PostgreSQL asks for a password (issue 17)
+
+    ids = await load(owner_url(log.parent / "data", ports.pg, "kaiji"), args.cases, rng)
     print(f"loaded {len(ids):,} open cases in {time.perf_counter() - t:.1f} s", flush=True)
     clients = {role: await console_client(api_url, role) for role in ("front_desk", "reviewer", "approver",
                                                                       "records_officer")}

@@ -120,11 +120,18 @@ def migrate_cmd() -> None:
     async def run(conn):
         applied = await migrate(conn)
         settings = _settings()
+        from store import roles
+
         if settings.database_url is None:  # embedded: the app role's password from its 0600 file
             from kaiji.embedded import app_password
-            from store import roles
 
             await roles.set_password(conn, app_password(settings.data_path))
+        elif settings.migrate_database_url:  # production: the app's URL names kaiji_app with its password
+            from urllib.parse import unquote, urlsplit
+
+            app_dsn = urlsplit(settings.database_url)
+            if app_dsn.username == roles.APP_ROLE and app_dsn.password:
+                await roles.set_password(conn, unquote(app_dsn.password))
         return applied, await plaintext_count(conn)
 
     applied, plaintext = asyncio.run(_with_conn(run, owner=True))

@@ -13,6 +13,7 @@ the other; `kaiji audit verify` and `kaiji projections rebuild --check` pass.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
@@ -36,6 +38,7 @@ from kaiji import embedded
 from kaiji.processes import Child, Supervisor, free_port
 from kaiji.security.fields import generate_search_key_spec
 from kaiji.security.keys import generate_key_spec
+from store import roles
 
 LIFECYCLES = 50
 PARALLEL = 4
@@ -67,6 +70,17 @@ def _wait(what: str, ok, timeout: float = 90.0) -> None:
     raise AssertionError(f"{what} did not come up within {timeout}s")
 
 
+APP_PASSWORD = uuid.uuid4().hex
+
+
+async def _set_app_password(owner_dsn: str) -> None:
+    conn = await asyncpg.connect(owner_dsn)
+    try:
+        await roles.set_password(conn, APP_PASSWORD)
+    finally:
+        await conn.close()
+
+
 def kaiji(env: dict[str, str], *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "kaiji.cli", *args], input=stdin, capture_output=True, text=True,
                           env=env, timeout=180)
@@ -83,7 +97,10 @@ def stack() -> Iterator[Stack]:
         embedded.start_temporal(sup, folder / "temporal", t_port, t_ui)
         base = {k: v for k, v in os.environ.items() if not k.startswith("KAIJI_")}
         env = base | {
-            "KAIJI_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{pg_port}/kaiji",
+            # production shape: migrations as the owner, API and worker as the least-privilege kaiji_app
+            "KAIJI_MIGRATE_DATABASE_URL": embedded.owner_url(folder / "pg", pg_port, "kaiji"),
+            "KAIJI_DATABASE_URL": f"postgresql://kaiji_app:{APP_PASSWORD}@127.0.0.1:{pg_port}/kaiji",
+            "KAIJI_SEAL_KEY": uuid.uuid4().hex + uuid.uuid4().hex,  # one seal key for every API and worker
             "KAIJI_TEMPORAL_ADDRESS": f"127.0.0.1:{t_port}",
             "KAIJI_TEMPORAL_NAMESPACE": "default",
             "KAIJI_TASK_QUEUE": "proof",
@@ -101,9 +118,11 @@ def stack() -> Iterator[Stack]:
         _wait("PostgreSQL", lambda: subprocess.run([str(pg / "pg_isready"), "-h", "127.0.0.1", "-p", str(pg_port)],
                                                    capture_output=True).returncode == 0)
         subprocess.run([str(pg / "createdb"), "-h", "127.0.0.1", "-p", str(pg_port), "-U", "postgres", "kaiji"],
-                       check=True, capture_output=True)
+                       check=True, capture_output=True,
+                       env=os.environ | {"PGPASSWORD": embedded.owner_password(folder / "pg")})
         migrated = kaiji(env, "migrate")
         assert migrated.returncode == 0, migrated.stderr
+        asyncio.run(_set_app_password(env["KAIJI_MIGRATE_DATABASE_URL"]))  # what an operator does once
         for name, (role, dept) in STAFF.items():
             r = kaiji(env, "user", "add", name, "--role", role, *(["--department", dept] if dept else []),
                       stdin=PASSWORD + "\n")
