@@ -198,3 +198,41 @@ def templates_digest() -> str:
     return digest.hexdigest()
 
 
+
+
+async def gather(conn: Any, *, number: str, issued_on: str, appeal: dict[str, Any], cause: Any,
+                 appellant_name: str, profile: Profile) -> dict[str, Any]:
+    """Read what the pack needs from the store (the appeal's and the request's event streams and notices),
+    cut at the causing event, and ``build`` the data. Reads only; the caller stores the notice."""
+    from dataclasses import asdict
+
+    from activities.notices.types import NOTICE_TYPES
+    from domain.appeals.state import fold
+    from store import cases, events
+
+    appeal_id, request_id = appeal["appeal_id"], appeal["request_id"]
+    request = await cases.case_state(conn, request_id) or {}
+    appeal_events = [e for e in await events.read(conn, appeal_id) if e.version <= cause.version]
+    appeal = asdict(fold((e.type, e.data) for e in appeal_events))  # the appeal as it stood at the cause
+    request_events = [e for e in await events.read(conn, request_id) if e.occurred_at <= cause.occurred_at]
+    packs = [n for n in await cases.notices_of(conn, appeal_id) if n["notice_type"] == NOTICE_TYPE]
+    decision_id = (appeal.get("decision") or {}).get("decision_id")
+    decision_notices = [
+        {"number": n["number"], "issued_on": n["issued_on"].isoformat(),
+         "title": NOTICE_TYPES.get(n["notice_type"], n["notice_type"])}
+        for n in await cases.notices_of(conn, request_id)
+        if (n["notice_type"].startswith(("decision_", "pi_disclosure", "pi_correction", "pi_suspension", "pi_dismissed"))
+            and (not decision_id or n["decision_id"] in (None, decision_id)))
+    ]
+    recorded = {e.data.get("party_id"): e.data for e in request_events if e.type == "ThirdPartyOpinionRecorded"}
+    opinions = []
+    for p in request.get("third_parties") or []:  # numbered, never named: a third party's identity is theirs
+        o = recorded.get(p.get("party_id"), {})
+        opinions.append({"received_on": o.get("received_on") or p.get("responded_on"),
+                         "objects": bool(o.get("objects", p.get("objects"))), "summary": o.get("summary") or ""})
+    return build(
+        number=number, issued_on=issued_on, version=len(packs) + 1, appeal=appeal, request=request,
+        appellant_name=appellant_name, decision_notices=decision_notices, opinions=opinions,
+        events=timeline([(request_id, request_events), (appeal_id, appeal_events)], until=(appeal_id, cause.version)),
+        previous={"number": packs[0]["number"], "issued_on": packs[0]["issued_on"].isoformat()} if packs else None,
+        profile=profile)
