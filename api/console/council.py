@@ -97,8 +97,8 @@ async def _page(request: Request, principal: Principal, appeal_id: str, *, statu
     item, state = await _referral(request, principal, appeal_id)
     async with st.pool.acquire() as conn:
         pending = [r for r in await cases.council_reports(conn) if r["reported_on"] is None]
-    values = values or {"held_on": clock.today().isoformat(), "adopted_on": clock.today().isoformat(),
-                        "closed": "1", "present": []}
+    values = {"held_on": clock.today().isoformat(), "adopted_on": clock.today().isoformat(), "closed": "1",
+              "present": [], **(values or {})}  # the other form's fields keep their defaults
     return render(request, "council_referral.html", {
         "item": item, "state": state, "members": _members(state, st.profile),
         "withheld": vaughn_index(state.get("decision") or {}, "", st.profile),
@@ -175,13 +175,12 @@ async def adopt_report(appeal_id: str, request: Request, principal: Principal = 
     except ValidationError as exc:
         message = "；".join(forms.errors_of(exc, {}).values())
         return await _page(request, principal, appeal_id, status=422, failed="adopt-report",
-                           message=f"入力内容に誤りがあります。{message}", values={**values, "present": []})
+                           message=f"入力内容に誤りがあります。{message}", values=values)
     try:
         await appeals.council_act("adopt-report", appeal_id, body, principal, st)
     except ApiError as exc:
         return await _page(request, principal, appeal_id, status=exc.status if exc.status < 500 else 503,
-                           failed="adopt-report", message=L.japanese_message(exc.message),
-                           values={**values, "present": []})
+                           failed="adopt-report", message=L.japanese_message(exc.message), values=values)
     return see_other(f"{BASE}/referrals/{appeal_id}?recorded=report#report")
 
 
