@@ -7,11 +7,12 @@ the requester (created here with known address, phone and e-mail). Screenshots a
 
 from __future__ import annotations
 
+import httpx
 from playwright.async_api import Page, expect
 
 from domain import clock
 from tests.integration import test_console as _console
-from tests.integration.conftest import Api
+from tests.integration.conftest import PASSWORD, Api
 from tests.integration.test_appeals import TWO_DOCUMENTS, appeal_act, decided, file
 from tests.integration.test_console import look, sign_in
 from tests.integration.test_request_paths import DRAFTS
@@ -122,3 +123,32 @@ async def test_council_marks_an_ncnd_decision_reported(api: Api, page: Page) -> 
     no_contact_data(seen)
     reports = (await api.http.get("/api/v1/council/reports", headers=api.as_("shingikai"))).json()["items"]
     assert next(i for i in reports if i["case_id"] == request["id"])["reported"] is True
+
+
+async def test_council_pages_follow_their_access_table(site: str, api: Api) -> None:
+    request = await decided(api, TWO_DOCUMENTS, requester=CONTACT)
+    unreferred = await file(api, request["id"])
+
+    async def signed_in(username: str) -> httpx.AsyncClient:
+        c = httpx.AsyncClient(base_url=site, follow_redirects=False)
+        r = await c.post("/console/sign-in", data={"username": username, "password": PASSWORD, "next": "/"})
+        assert r.status_code == 303, r.text
+        return c
+
+    council, reviewer, officer = [await signed_in(u) for u in ("shingikai", "shinsa", "johokokai")]
+    try:
+        r = await council.get("/")
+        assert r.status_code == 303 and r.headers["location"] == "/console/council/referrals"
+        assert (await council.get(f"/console/council/referrals/{unreferred['id']}")).status_code == 404
+        assert (await reviewer.get("/console/council/referrals")).status_code == 403
+        assert (await reviewer.get("/console/council/reports")).status_code == 403
+        assert (await officer.get("/console/council/referrals")).status_code == 200
+        assert (await officer.get(f"/console/council/referrals/{unreferred['id']}")).status_code == 404
+        r = await council.post(f"/console/council/referrals/{unreferred['id']}/record-session", data={"held_on": ""})
+        assert r.status_code == 403  # no CSRF token
+        text = (await council.get("/console/council/referrals")).text + (await council.get(
+            "/console/council/reports")).text
+        assert not any(value in text for value in SECRETS)
+    finally:
+        for c in (council, reviewer, officer):
+            await c.aclose()
