@@ -21,7 +21,7 @@ def _event(version: int, kind: str, day: int) -> SimpleNamespace:
 
 def pack_data(version: int = 1) -> dict:
     appeal = {
-        "appeal_id": "A-2026-007", "request_id": "R-2026-00042", "kind": "decision", "department": "general_affairs",
+        "appeal_id": "A-2026-007", "request_id": "R-2026-00042", "kind": "decision", "department": "toshi",
         "filed_on": "2026-11-10", "referred_on": "2026-11-20", "report_due": "2027-02-18", "late": False,
         "grounds": "予定価格の積算内訳は契約締結後であり、公開しても支障はない。\n処分の取消しを求める。",
         "decision": {"outcome": "partial", "decided_on": "2026-11-02",
@@ -40,12 +40,12 @@ def pack_data(version: int = 1) -> dict:
                                           _event(3, "ExplanationFiled", 30)])],
                          until=("A-2026-007", 2 if version == 1 else 3))
     return rp.build(
-        number="令和8年度 総務課 第31号" if version == 1 else "令和8年度 総務課 第40号",
+        number="令和8年度 都市計画課 第31号" if version == 1 else "令和8年度 都市計画課 第40号",
         issued_on="2026-11-20" if version == 1 else "2026-12-01", version=version, appeal=appeal,
         request=request, appellant_name=REQUESTER["name"],
-        decision_notices=[{"number": "令和8年度 総務課 第12号", "issued_on": "2026-11-02", "title": "部分公開決定通知書"}],
+        decision_notices=[{"number": "令和8年度 都市計画課 第12号", "issued_on": "2026-11-02", "title": "部分公開決定通知書"}],
         opinions=[{"received_on": "2026-10-28", "objects": True, "summary": "積算単価は当社の営業上の秘密である。"}],
-        events=events, previous=None if version == 1 else {"number": "令和8年度 総務課 第31号", "issued_on": "2026-11-20"},
+        events=events, previous=None if version == 1 else {"number": "令和8年度 都市計画課 第31号", "issued_on": "2026-11-20"},
         profile=PROFILE)
 
 
@@ -58,7 +58,7 @@ def test_same_inputs_same_bytes() -> None:
 
 def test_every_section_and_only_the_appellants_name() -> None:
     text = pdf_text(rp.render(pack_data()).pdf)
-    for expected in ("諮問書", "令和8年度総務課第31号", REQUESTER["name"].replace(" ", ""), "A-2026-007",
+    for expected in ("諮問書", "令和8年度都市計画課第31号", REQUESTER["name"].replace(" ", ""), "A-2026-007",
                      "公開しない部分及びその理由", "道路補修工事設計書", "第9条第4号ウ", "今後の入札に支障を及ぼすため",
                      "第三者の意見", "営業上の秘密", "審査請求の趣旨及び理由", "処分の取消しを求める",
                      "理由説明書", "未提出", "経過", "審査会への諮問", "部分公開決定通知書"):
@@ -70,5 +70,5 @@ def test_every_section_and_only_the_appellants_name() -> None:
 
 def test_version_two_adds_the_explanation_and_cites_version_one() -> None:
     text = pdf_text(rp.render(pack_data(2)).pdf)
-    assert squash("関係書類第2版") in text and "令和8年度総務課第31号により諮問" in text
+    assert squash("関係書類第2版") in text and "令和8年度都市計画課第31号により諮問" in text
     assert "同種工事に流用される" in text and "理由説明書（弁明書）の提出" in text
