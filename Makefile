@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chaos system-deps lint format bench bench-year clean
+.PHONY: run test chaos system-deps lint format bench bench-year bench-reports bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench-year: $(STAMP)
 
 bench-reports: $(STAMP)
 	$(BIN)/python bench/reports.py
+
+# Issue 11: the console's pages with 2,000 open cases behind them (goal: each under 200 ms).
+bench-pages: $(STAMP)
+	$(BIN)/python bench/console_pages.py
 
 clean:
 	rm -rf $(VENV) .kaiji

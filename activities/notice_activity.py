@@ -73,8 +73,10 @@ class NoticeActivities:
                     data = await referral_pack.gather(conn, number=number, issued_on=issued_on, appeal=case,
                                                       cause=event, appellant_name=addressee.name, profile=self.profile)
                 elif req.case_id.startswith("A-"):
+                    appealed = await cases.case_state(conn, case["request_id"]) if case.get("request_id") else None
                     data = notice_data.build_appeal(req.notice_type, number=number, issued_on=issued_on, appeal=case,
-                                                    event=event.data, addressee=addressee, profile=self.profile)
+                                                    event=event.data, addressee=addressee, profile=self.profile,
+                                                    request_kind=(appealed or {}).get("kind"))
                 else:
                     data = notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
                                              event=event.data, addressee=addressee, profile=self.profile,

@@ -176,17 +176,17 @@ MATRIX: dict[str, Grant] = {
     # Personal-information registers (個人情報ファイル簿 / 個人情報取扱登録簿): department staff keep their own
     # department's entries, the records officer all; the front desk reads the published list; the council the
     # year's summary (counts only)
-    f"GET {V1}/registers/entries": allow(RV, AP, RO),  # limited to the caller's department (list_scope)
-    f"POST {V1}/registers/entries": allow(RV, AP, RO),  # department staff: their own department only
-    f"GET {V1}/registers/entries/{{entry_id}}": allow(RV, AP, RO, on="register:entry_id"),
-    f"POST {V1}/registers/entries/{{entry_id}}/change": allow(RV, AP, RO, on="register:entry_id"),
-    f"POST {V1}/registers/entries/{{entry_id}}/abolish": allow(RV, AP, RO, on="register:entry_id"),
-    f"GET {V1}/registers/entries/{{entry_id}}/uses": allow(RV, AP, RO, on="register:entry_id"),
-    f"POST {V1}/registers/entries/{{entry_id}}/uses": allow(RV, AP, RO, on="register:entry_id"),
-    f"GET {V1}/registers/published": allow(STAFF),
-    f"GET {V1}/registers/published.csv": allow(STAFF),
-    f"GET {V1}/registers/published.xlsx": allow(STAFF),
-    f"GET {V1}/registers/published.pdf": allow(STAFF),
+    # (contract.md paths: /registers/files, /registers/uses)
+    f"GET {V1}/registers/files": allow(STAFF),  # as kept (keepers; department staff: their own), or published
+    f"POST {V1}/registers/files": allow(RV, AP, RO),  # department staff: their own department only
+    f"GET {V1}/registers/files.csv": allow(STAFF),  # the published list on a date
+    f"GET {V1}/registers/files.xlsx": allow(STAFF),
+    f"GET {V1}/registers/files.pdf": allow(STAFF),
+    f"GET {V1}/registers/files/{{file_id}}": allow(RV, AP, RO, on="register:file_id"),
+    f"POST {V1}/registers/files/{{file_id}}/change": allow(RV, AP, RO, on="register:file_id"),
+    f"POST {V1}/registers/files/{{file_id}}/abolish": allow(RV, AP, RO, on="register:file_id"),
+    f"GET {V1}/registers/uses": allow(RV, AP, RO),  # limited to the caller's department's entries
+    f"POST {V1}/registers/uses": allow(RV, AP, RO),  # file_id of the caller's department (else 422)
     f"GET {V1}/council/registers": allow(CO, RO),
     # Audit and the Temporal UI codec server
     f"GET {V1}/audit": allow(RO),

@@ -149,6 +149,16 @@ EVENT_LABELS = {
     "RequestReopened": "裁決・判決による再開", "NcndReported": "存否応答拒否の審査会への報告",
     "RequestWithdrawn": "取下げ", "RequestTransferred": "移送", "CaseClosed": "終結",
     "NoticeReissued": "通知書の訂正", "NoticeFailed": "通知書の作成失敗",
+    "CalendarChanged": "閉庁日の変更による期限の見直し", "RemainderReminderSent": "残りの部分の期限前の通知",
+    "RemainderOverdue": "残りの部分の決定期限の経過",
+    # appeals (審査請求) and suits (取消訴訟): the same timeline component shows them
+    "AppealFiled": "審査請求の受付", "AppealCorrectionOrdered": "補正命令", "AppealCorrected": "補正",
+    "AppealWithdrawn": "審査請求の取下げ", "ReferredToCouncil": "審査会への諮問", "ExplanationFiled": "理由説明書の提出",
+    "CouncilSessionRecorded": "審査会の開催", "CouncilReportAdopted": "答申", "RulingIssued": "裁決",
+    "LateReasonRecorded": "遅延理由の記録", "AppealCorrectionLapsed": "補正期間の経過",
+    "ExplanationOverdue": "理由説明書の提出期限の経過", "CouncilReportReminder": "答申期限前の通知",
+    "CouncilReportOverdue": "答申期限の経過", "SuitFiled": "訴えの提起", "JudgmentEntered": "判決",
+    "SuitAppealed": "上訴", "SuitAppealWindowLapsed": "上訴期間の経過", "SuitFinal": "判決の確定",
 }
 
 

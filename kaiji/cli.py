@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kaiji.cli_calendar import calendar_app
+from kaiji.cli_registers import registers_app
 from kaiji.cli_reports import import_app, report_app, simulate
 from kaiji.settings import SettingsError, load_settings
 
@@ -26,6 +27,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(import_app, name="import")
 app.command("simulate")(simulate)
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(registers_app, name="registers")
 
 
 def _settings():

@@ -37,6 +37,7 @@ ROLES = {
     "approver": "決裁権者",
     "records_officer": "総務課 情報公開係",
     "council": "審査会",
+    "system": "システム",
     "admin": "システム管理者",
 }
 ACTIONS = {a: r.label for a, r in TRANSITIONS.items()}

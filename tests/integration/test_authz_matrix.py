@@ -84,11 +84,11 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/audit": {"items"},
     "GET /api/v1/calendar": {"from", "to", "days"},
     "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason"},
-    "GET /api/v1/registers/entries": {"items"},
-    "GET /api/v1/registers/entries/{entry_id}": REGISTER_ENTRY_KEYS | {"versions", "uses"},
-    "GET /api/v1/registers/entries/{entry_id}/uses": {"items"},
-    "GET /api/v1/registers/published": {"as_of", "registers", "counts", "items"},
-    "GET /api/v1/council/registers": {"fiscal_year", "in_force_at_year_end", "changes", "uses"},
+    "GET /api/v1/registers/files": {"as_of", "registers", "counts", "items"},
+    "GET /api/v1/registers/files/{file_id}": REGISTER_ENTRY_KEYS | {"versions", "uses"},
+    "GET /api/v1/registers/uses": {"items"},
+    "GET /api/v1/council/registers": {"fiscal_year", "in_force_at_year_end", "in_force_by_department", "changes",
+                                        "uses"},
 }
 
 
@@ -143,8 +143,8 @@ async def world(api: Api) -> World:
     # register entries (個人情報取扱登録簿): one kept by toshi, one by kankyo
     entries = {}
     for who, department in (("shinsa", "toshi"), ("kankyo", "kankyo")):
-        r = await api.http.post("/api/v1/registers/entries", headers=api.as_(who), json={
-            "register": "handling", "department": department, "name": "認可の歩行テスト用名簿", "purpose": "テスト",
+        r = await api.http.post("/api/v1/registers/files", headers=api.as_(who), json={
+            "register": "handling_register", "department": department, "name": "認可の歩行テスト用名簿", "purpose": "テスト",
             "items": ["氏名"], "person_categories": ["申請者"], "persons": 10, "sources": ["本人"],
             "retention": "5年", "safeguards": "施錠保管", "media": "paper"})
         assert r.status_code == 201, r.text
@@ -155,7 +155,7 @@ async def world(api: Api) -> World:
                 "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa",
                 "fiscal_year": "2025",  # POST /reports/annual/{fiscal_year}/publish
                 "version": "1",  # GET /council/referrals/{appeal_id}/packs/{version}.pdf
-                "breach_id": breach_ids[id(request)], "entry_id": entry_id}
+                "breach_id": breach_ids[id(request)], "file_id": entry_id}
 
     return World(own=ids(own_request, own_appeal, entries["toshi"]),
                  other=ids(other_request, other_appeal, entries["kankyo"]))

@@ -48,6 +48,9 @@ PATHS: dict[str, ReplayPath] = {
     "large_volume_remainder": ReplayPath("R-2099-90010", "completed",
                                          "特例延長 -> decision for the substantial part -> disclosure -> remainder "
                                          "reminder -> remainder overdue -> decision for the remainder -> final"),
+    "pi_procedure": ReplayPath("R-2099-90011", "terminated",
+                               "self-information disclosure (APPI forms, patch pi-notice-forms): 補正 -> corrected "
+                               "-> third party consulted, objects -> full decision -> 86③ notice (left waiting)"),
     "appeal_partial_grant": ReplayPath("A-2099-90001", "completed",
                                        "appeal of a partial decision -> referred -> session below quorum "
                                        "-> session with quorum -> report -> partly granted (ruled)",

@@ -29,6 +29,7 @@ replace a file on purpose (e.g. a history that was never deployed), set
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -139,7 +140,8 @@ class Case:
 
 
 @asynccontextmanager
-async def recording(env: WorkflowEnvironment, database_url: str, path: str) -> AsyncIterator[Case]:
+async def recording(env: WorkflowEnvironment, database_url: str, path: str,
+                    kind: str = "public_records") -> AsyncIterator[Case]:
     """Register a case as the API does, let the test drive it, then save its history.
 
     A case the path leaves waiting is terminated first (a terminated history
@@ -150,7 +152,9 @@ async def recording(env: WorkflowEnvironment, database_url: str, path: str) -> A
         pytest.skip(f"{history_file(path).name} is already recorded (set {OVERWRITE_FLAG}=1 to replace it)")
     async with running_worker(env.client, database_url, REPLAY_KEYRING) as (queue, pool, vault):
         now = await env.get_current_time()
-        inp = await register_input(pool, vault, spec.case_id, jst_date(now).isoformat(), entered_at=now)
+        inp = await register_input(pool, vault, spec.case_id, jst_date(now).isoformat(), entered_at=now, kind=kind)
+        if kind != "public_records":  # a self-information request: identity seen at intake (APPI 77②)
+            inp = dataclasses.replace(inp, identity_verified=True)
         start = WithStartWorkflowOperation(
             RequestWorkflow.run, inp, id=spec.case_id, task_queue=queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
@@ -310,6 +314,34 @@ async def test_partial_third_party(replay_env, database_url) -> None:
         disclosed = await case.act("record-disclosure", c.RecordDisclosure(actor=FRONT, method="copy"))
         assert disclosed["status"] == "disclosed"
         assert await case.result() == "final"
+
+
+async def test_pi_procedure(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "pi_procedure", kind="personal_info_disclosure") as case:
+        today = await case.today()
+        await case.act("request-correction", c.RequestCorrection(
+            actor=REVIEWER, respond_by=(today + timedelta(days=7)).isoformat(), what="本人確認書類の提示"))
+        await case.act("record-correction", c.RecordCorrection(actor=FRONT, received_on=today.isoformat()))
+        async with case.pool.acquire() as conn:
+            party = await case.vault.add(conn, party_role="third_party", party_type="individual",
+                                         name="鈴木 花子", case_id=case.id)
+        await case.act("consult-third-party", c.ConsultThirdParty(
+            actor=REVIEWER, party=c.ThirdPartyRef(party, "individual")))
+        await case.act("record-third-party-opinion", c.RecordThirdPartyOpinion(
+            actor=FRONT, party_id=party, objects=True, summary="反対"))
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="full", documents=(c.Document("審査記録", "full"),),
+            disclosure_on=(today + timedelta(days=20)).isoformat()))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        types = [n["type"] for n in await _notices(case)]
+        assert {"pi_correction_request", "pi_third_party_opinion_request", "pi_third_party_disclosure_notice",
+                "pi_disclosure_full"} <= set(types), types
+
+
+async def _notices(case: Case) -> list[dict[str, Any]]:
+    async with case.pool.acquire() as conn:
+        rows = await conn.fetch("select notice_type from notices where case_id = $1", case.id)
+    return [{"type": r["notice_type"]} for r in rows]
 
 
 async def test_non_disclosure_not_held(replay_env, database_url) -> None:
