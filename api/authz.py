@@ -145,6 +145,7 @@ MATRIX: dict[str, Grant] = {
     **_action_rows(f"{V1}/appeals/{{appeal_id}}", "appeal:appeal_id", _APPEAL_ACTS),
     # Review council (審査会)
     f"GET {V1}/council/referrals": allow(CO, RO),
+    f"GET {V1}/council/referrals/{{appeal_id}}/packs/{{version}}.pdf": allow(CO, RO, on="appeal:appeal_id"),
     **_action_rows(f"{V1}/council/referrals/{{appeal_id}}", "appeal:appeal_id", _COUNCIL_ACTS),
     f"GET {V1}/council/reports": allow(CO, RO),
     f"POST {V1}/council/reports/{{request_id}}/mark-reported": allow(CO, RO, on="request:request_id"),

@@ -228,13 +228,23 @@ def appeal_detail(row: asyncpg.Record, principal: Principal, *, appellant: Party
         "appellant": {"party_id": appellant.party_id, "name": appellant.name} if appellant and principal.role == "council"
         else party_view(appellant, principal),
         "notices": [notice_meta(n) for n in notices],
+        "referral_packs": referral_packs(row["appeal_id"], notices),
     })
     return out
 
 
-def referral(row: asyncpg.Record, appellant: Party | None) -> dict[str, Any]:
+def referral_packs(appeal_id: str, notices: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    """The referral pack's versions (諮問書と関係書類), oldest first; the PDF link the council may open."""
+    packs = [n for n in notices if n["notice_type"] == "referral_pack"]
+    return [{"version": i, "id": n["notice_id"], "number": n["number"], "issued_on": _iso(n["issued_on"]),
+             "sha256": n["sha256"], "pdf": f"/api/v1/council/referrals/{appeal_id}/packs/{i}.pdf"}
+            for i, n in enumerate(packs, start=1)]
+
+
+def referral(row: asyncpg.Record, appellant: Party | None,
+             notices: list[asyncpg.Record] | None = None) -> dict[str, Any]:
     """What the council sees: decision, reasons, withheld documents (in camera), the department's
-    explanation, sessions — and of the people only the appellant's name."""
+    explanation, sessions, the referral pack's versions — and of the people only the appellant's name."""
     state = row["state"]
     return {
         **appeal_summary(row),
@@ -246,6 +256,7 @@ def referral(row: asyncpg.Record, appellant: Party | None) -> dict[str, Any]:
         "explanation": state.get("explanation_text"),
         "sessions": state.get("sessions", []),
         "report": state.get("report"),
+        "referral_packs": referral_packs(row["appeal_id"], notices or []),
     }
 
 

@@ -85,7 +85,7 @@ def japanese_message(message: str) -> str:
 def notice_type(code: str) -> str:
     from activities.notices.types import NOTICE_TYPES  # a plain table of names
 
-    return NOTICE_TYPES.get(code, code)
+    return NOTICE_TYPES.get(code) or {"referral_pack": "諮問書（関係書類）"}.get(code, code)
 
 
 def jst_time(value: Any) -> str:

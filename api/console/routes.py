@@ -126,6 +126,8 @@ async def home(request: Request) -> Response:
                 ctx["queue"] = [r for r in queue if r["drafted_by"] != principal.username]
                 ctx["own_drafts"] = [r for r in queue if r["drafted_by"] == principal.username]
             return _home(request, "home_department.html", ctx, parts=("inbox",))
+    if principal.role == "council":  # the council's work starts from what is referred to it
+        return see_other("/console/council/referrals")
     return render(request, "home_other.html", {})
 
 

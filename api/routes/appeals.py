@@ -83,6 +83,15 @@ async def referrals(principal: Principal = Depends(authorized), st: AppState = D
     return {"items": await appeals.referrals(st)}
 
 
+@router.get("/council/referrals/{appeal_id}/packs/{version}.pdf", response_class=Response,
+            summary="One version of the referral pack (諮問書と関係書類) as PDF")
+async def referral_pack_pdf(appeal_id: str, version: int, principal: Principal = Depends(authorized),
+                            st: AppState = Depends(state)) -> Response:
+    body = await appeals.referral_pack(st, principal, appeal_id, version)
+    return Response(body, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{appeal_id}-pack-{version}.pdf"'})
+
+
 def _council_route(action: str, model: type[Body]) -> None:
     async def handler(appeal_id: str, body: model, request: Request, response: Response,  # type: ignore[valid-type]
                       idempotency_key: IdempotencyKey = None, principal: Principal = Depends(authorized),

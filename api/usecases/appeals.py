@@ -139,5 +139,20 @@ async def referrals(st: AppState) -> list[dict[str, Any]]:
         items = []
         for row in rows:
             appellant = await st.vault.get(conn, row["state"]["appellant_party_id"])
-            items.append(presenters.referral(row, appellant))
+            items.append(presenters.referral(row, appellant, await cases.notices_of(conn, row["appeal_id"])))
     return items
+
+
+async def referral_pack(st: AppState, principal: Principal, appeal_id: str, version: int) -> bytes:
+    """Version ``version`` (1, 2 …) of the referral pack as PDF, for the council and the records officer.
+    It names the appellant, so reading it is a personal-data read in the audit log like any notice."""
+    async with st.pool.acquire() as conn:
+        packs = presenters.referral_packs(appeal_id, await cases.notices_of(conn, appeal_id))
+        if not 1 <= version <= len(packs):
+            raise ApiError(404, "No such referral pack.")
+        notice_id = packs[version - 1]["id"]
+        n = await cases.notice(conn, notice_id, cipher=st.secrets.cipher)
+        if n is None or n["pdf"] is None:
+            raise ApiError(404, "No such referral pack.")
+        await personal_data.record_read(conn, principal, appeal_id, [n["party_id"]], notice_id=notice_id)
+    return bytes(n["pdf"])

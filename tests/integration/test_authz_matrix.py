@@ -39,7 +39,7 @@ APPEAL_KEYS = {"id", "request_id", "kind", "status", "closed_reason", "departmen
                "sessions", "report", "ruling_text", "explanation", "correction", "late_reason", "appellant",
                "notices", "allowed_actions", "late_reason_accepted", "scope", "objecting_parties", "suits",
                "correction_respond_by", "explanation_due", "explanation_filed_on", "ruling_detail",
-               "third_party_objection", "window"}
+               "third_party_objection", "window", "referral_packs"}
 BREACH_KEYS = {"id", "department", "title", "kind", "status", "aware_on", "persons", "reportable", "preliminary_due",
                "preliminary_on", "final_due", "final_on", "overdue", "meeting_on", "closed_on", "version", "kind_label",
                "description", "items", "sensitive", "financial_harm", "malicious", "encrypted", "contractor", "duty",
@@ -155,6 +155,7 @@ async def world(api: Api) -> World:
         return {"case_id": request["id"], "request_id": request["id"], "appeal_id": appeal["id"],
                 "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa",
                 "fiscal_year": "2025",  # POST /reports/annual/{fiscal_year}/publish
+                "version": "1",  # GET /council/referrals/{appeal_id}/packs/{version}.pdf
                 "breach_id": breach_ids[id(request)], "file_id": entry_id,
                 "grant_id": "1"}  # POST /users/grants/{grant_id}/…: the probe body is refused before the lookup
 
@@ -179,6 +180,8 @@ def expected_status(key: str, method: str, caller: str, which: str) -> int:
         return 404
     if key == "POST /api/v1/auth/logout":
         return 200  # no body to refuse: it signs the (throwaway) token out
+    if key.endswith("/packs/{version}.pdf") and which == "other":
+        return 404  # the other appeal is not referred: it has no referral pack
     return passed
 
 

@@ -55,6 +55,11 @@ PATHS: dict[str, ReplayPath] = {
                                        "appeal of a partial decision -> referred -> session below quorum "
                                        "-> session with quorum -> report -> partly granted (ruled)",
                                        workflow_type="AppealCase", stem="appeal_partial_grant"),
+    "appeal_referral_pack": ReplayPath("A-2099-90002", "completed",
+                                       "appeal of a partial decision -> referred (referral pack v1, patch "
+                                       "referral-pack) -> explanation filed (pack v2) -> session -> report "
+                                       "-> rejected (ruled)",
+                                       workflow_type="AppealCase", stem="appeal_referral_pack"),
     "suit_final": ReplayPath("L-2099-90001", "completed",
                              "suit against a decision -> district judgment upheld -> appeal window lapses "
                              "-> final (upheld)",

@@ -454,6 +454,32 @@ async def test_appeal_partial_grant(replay_env, database_url) -> None:
         assert await appeal.result() == "ruled"
 
 
+async def test_appeal_referral_pack(replay_env, database_url) -> None:
+    council = Actor("shingikai", "council")
+    async with recording_challenge(replay_env, database_url, "appeal_referral_pack", "R-2099-90103") as ch:
+        at = await replay_env.get_current_time()
+        today = jst_date(at).isoformat()
+        appeal = await ch.file(AppealWorkflow.run, ac.FileAppeal(
+            appeal_id=ch.case_id, request_id=ch.request.id, filed_on=today,
+            appellant_party_id=ch.requester_party_id, grounds="交渉記録の公開を求める", department="toshi",
+            decided_on=ch.decision["decided_on"],
+            decision={"outcome": "partial", "documents": ch.decision["documents"]},
+            requester_party_id=ch.requester_party_id, actor=FRONT, rules=load_profile("koganei").appeal_rules(),
+            entered_at=at))
+        assert (await appeal.execute_update(AppealWorkflow.registered)).status == "under_review"
+        await ch.request.wait_for_event("AppealLinked")
+        referred = await appeal.execute_update("refer-to-council", ac.ReferToCouncil(actor=OFFICER))
+        assert referred["status"] == "referred"
+        await appeal.execute_update("record-explanation", ac.RecordExplanation(
+            actor=OFFICER, text="交渉記録は今後の交渉に支障がある"))
+        await appeal.execute_update("record-session", ac.RecordSession(
+            actor=council, held_on=today, present=("m1", "m2", "m3"), in_camera=True))
+        await appeal.execute_update("adopt-report", ac.AdoptReport(
+            actor=council, adopted_on=today, conclusion="uphold", text="原処分は妥当", votes_for=3))
+        await appeal.execute_update("record-ruling", ac.RecordRuling(actor=OFFICER, ruling="rejected", text="棄却"))
+        assert await appeal.result() == "ruled"
+
+
 async def test_suit_final(replay_env, database_url) -> None:
     async with recording_challenge(replay_env, database_url, "suit_final", "R-2099-90102") as ch:
         at = await replay_env.get_current_time()
