@@ -1,0 +1,58 @@
+"""Rendering notices in worker processes (issue 15), so the Temporal worker's event loop is never pinned.
+
+A render is ~100–140 ms of pure-Python CPU (fpdf2 layout, fontTools subsetting). In a thread it still holds
+the GIL, so workflow tasks and ``record_events`` of other cases wait behind it and one process can use one
+core at most. :class:`RenderPool` sends the render to a ``ProcessPoolExecutor`` of
+``KAIJI_RENDER_PROCESSES`` processes (started with ``spawn``: the worker runs Temporal's threads, which
+``fork`` must not copy). Each process parses the font once (``fonts._prototype``) when it starts.
+The bytes are the same as in-process: the render is pure (``tests/notices``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from .render import render
+from .types import RenderedNotice
+
+__all__ = ["RenderPool"]
+
+
+def _warm() -> None:
+    from .fonts import _prototype
+
+    _prototype()
+
+
+class RenderPool:
+    """``await pool.render(notice_type, data)``: in a worker process, or in a thread when ``processes`` is 0."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_warm,
+            )
+        return self._executor
+
+    async def render(self, notice_type: str, data: dict[str, Any]) -> RenderedNotice:
+        if self.processes <= 0:
+            return await asyncio.to_thread(render, notice_type, data)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool(), render, notice_type, data)
+        except BrokenProcessPool:  # a render process died (OOM, killed): a fresh pool for the next attempt
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
