@@ -67,6 +67,7 @@ async def run_worker(settings: Settings | None = None) -> None:
     client = await connect_client(settings, secrets, interceptors=tracing.client_interceptors(settings),
                                   runtime=sdk_runtime(settings))
     renderer = RenderPool(settings.render_processes)  # notice PDFs off the event loop (issue 15)
+    await renderer.start()
     worker = build_worker(client, pool, settings, secrets, profile, renderer=renderer)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

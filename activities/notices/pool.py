@@ -42,6 +42,14 @@ class RenderPool:
             )
         return self._executor
 
+    async def start(self) -> None:
+        """Start every render process now and parse the font in each, so the first notices do not wait."""
+        if self.processes <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        pool = self._pool()
+        await asyncio.gather(*(loop.run_in_executor(pool, _warm) for _ in range(self.processes)))
+
     async def render(self, notice_type: str, data: dict[str, Any]) -> RenderedNotice:
         if self.processes <= 0:
             return await asyncio.to_thread(render, notice_type, data)
