@@ -56,3 +56,18 @@ def test_prepared_font_tables_give_the_same_bytes_for_every_type(monkeypatch: py
         pdf, "add_notice_font", lambda doc: doc.add_font(fonts.FONT_FAMILY, fname=str(fonts.font_path()))
     )
     assert {t: {render(t, data(t)).pdf} for t in NOTICE_TYPES} == cached
+
+
+async def test_render_process_gives_the_same_bytes() -> None:
+    """A notice rendered in a render process (KAIJI_RENDER_PROCESSES, issue 15) is the one rendered here."""
+    from activities.notices import render
+    from activities.notices.pool import RenderPool
+    from tests.notices.factories import notice_data
+
+    pool = RenderPool(1)
+    try:
+        await pool.start()
+        remote = await pool.render("decision_partial", notice_data("decision_partial"))
+    finally:
+        pool.close()
+    assert remote == render("decision_partial", notice_data("decision_partial"))
