@@ -48,6 +48,9 @@ PATHS: dict[str, ReplayPath] = {
     "large_volume_remainder": ReplayPath("R-2099-90010", "completed",
                                          "特例延長 -> decision for the substantial part -> disclosure -> remainder "
                                          "reminder -> remainder overdue -> decision for the remainder -> final"),
+    "full_local_record": ReplayPath("R-2099-90011", "completed",
+                                    "the full path again, recorded with record_events as a local activity "
+                                    "(workflow.patched('record-events-local'), issue 15)"),
     "appeal_partial_grant": ReplayPath("A-2099-90001", "completed",
                                        "appeal of a partial decision -> referred -> session below quorum "
                                        "-> session with quorum -> report -> partly granted (ruled)",
