@@ -246,6 +246,11 @@ async def test_full_local_record(replay_env, database_url) -> None:
     await _full(replay_env, database_url, "full_local_record")
 
 
+async def test_full_local_notice(replay_env, database_url) -> None:
+    """Issue 15: the same path, recorded after issue_notice became a local activity too."""
+    await _full(replay_env, database_url, "full_local_notice")
+
+
 async def _full(replay_env, database_url, path: str) -> None:
     async with recording(replay_env, database_url, path) as case:
         today = await case.today()
