@@ -4,7 +4,8 @@ A render is ~100–140 ms of pure-Python CPU (fpdf2 layout, fontTools subsetting
 the GIL, so workflow tasks and ``record_events`` of other cases wait behind it and one process can use one
 core at most. :class:`RenderPool` sends the render to a ``ProcessPoolExecutor`` of
 ``KAIJI_RENDER_PROCESSES`` processes (started with ``spawn``: the worker runs Temporal's threads, which
-``fork`` must not copy). Each process parses the font once (``fonts._prototype``) when it starts.
+``fork`` must not copy). Each process parses the font once (``fonts._prototype``, ``fonts._decompiled``) when it starts and
+gets SIGTERM when the worker dies, even by SIGKILL (``PR_SET_PDEATHSIG``), so no render process outlives it.
 The bytes are the same as in-process: the render is pure (``tests/notices``).
 """
 
@@ -23,9 +24,18 @@ __all__ = ["RenderPool"]
 
 
 def _warm() -> None:
-    from .fonts import _prototype
+    from .fonts import _decompiled, _prototype
 
     _prototype()
+    _decompiled()
+
+
+def _init() -> None:
+    """In each render process: end with the worker even if it is killed (no orphans), parse the font."""
+    from kaiji.processes import _die_with_parent
+
+    _die_with_parent()
+    _warm()
 
 
 class RenderPool:
@@ -38,7 +48,7 @@ class RenderPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_warm,
+                max_workers=self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
             )
         return self._executor
 
