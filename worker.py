@@ -14,6 +14,7 @@ from activities.audit_checkpoint import AuditCheckpointActivities
 from activities.cases import CaseActivities
 from activities.events import EventActivities
 from activities.notice_activity import NoticeActivities
+from activities.notices.pool import RenderPool
 from domain.profile import Profile, load_profile
 from kaiji.logs import configure_logging, get_logger
 from kaiji.observe import tracing
@@ -33,11 +34,11 @@ WORKFLOWS = [RequestWorkflow, AppealWorkflow, SuitWorkflow, BreachWorkflow, Audi
 
 def build_worker(
     client: Client, pool: asyncpg.Pool, settings: Settings, secrets: Secrets, profile: Profile,
-    *, task_queue: str | None = None,
+    *, task_queue: str | None = None, renderer: RenderPool | None = None,
 ) -> Worker:
     queue = task_queue or settings.task_queue
     events = EventActivities(pool)
-    notices = NoticeActivities(pool, secrets, profile)
+    notices = NoticeActivities(pool, secrets, profile, renderer)
     cases = CaseActivities(pool, queue)
     checkpoints = AuditCheckpointActivities(pool, settings)
     return Worker(
@@ -69,7 +70,9 @@ async def run_worker(settings: Settings | None = None) -> None:
     pool = await create_pool(settings.effective_database_url(), max_size=settings.database_pool_size)
     client = await connect_client(settings, secrets, interceptors=tracing.client_interceptors(settings),
                                   runtime=sdk_runtime(settings))
-    worker = build_worker(client, pool, settings, secrets, profile)
+    renderer = RenderPool(settings.render_processes)  # notice PDFs off the event loop (issue 15)
+    await renderer.start()
+    worker = build_worker(client, pool, settings, secrets, profile, renderer=renderer)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -87,6 +90,7 @@ async def run_worker(settings: Settings | None = None) -> None:
         await stop.wait()
         log.info("worker stopping: finishing in-flight tasks")
         reconciler.cancel()
+    renderer.close()
     await pool.close()
     log.info("worker stopped")
 

@@ -1,8 +1,10 @@
 """issue_notice: one official notice per causing event, numbered without gaps, stored immutably.
 
 Idempotent: the notice key (case, event version, type, addressee) is unique;
-a retry finds the stored notice and returns it. The number is allocated in the
-same transaction that stores the notice, so a failed render leaves no gap.
+a retry finds the stored notice and returns it. The number is reserved for the
+key in its own short transaction (migration 0025) and reused by a retry, so the
+series stays gap-free; the PDF is rendered after that commit, with no
+connection and no lock held, and the notice is stored after (issue 15).
 The HTML, PDF and data are stored encrypted (they name the addressee).
 """
 
@@ -17,7 +19,8 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import notice_data, referral_pack
-from activities.notices import render
+from activities.notices.pool import RenderPool
+from activities.notices.schema import validate
 from activities.notices.types import NoticeDataError
 from domain.clock import jst_date
 from domain.era import fiscal_year, format_fiscal_year
@@ -31,14 +34,19 @@ from store.parties import PartyVault
 
 
 class NoticeActivities:
-    def __init__(self, pool: asyncpg.Pool, secrets: Secrets, profile: Profile) -> None:
+    def __init__(self, pool: asyncpg.Pool, secrets: Secrets, profile: Profile,
+                 renderer: RenderPool | None = None) -> None:
         self.pool = pool
+        self.renderer = renderer or RenderPool(0)  # 0: render in a thread of this process
         self.cipher = secrets.cipher
         self.vault = PartyVault(self.cipher, secrets.search_key)
         self.profile = profile
 
     @activity.defn(name="issue_notice")
     async def issue_notice(self, req: NoticeRequest) -> NoticeIssued:
+        # 1. read what the notice says and take its number (a short transaction), 2. render with no
+        # connection held and no lock, 3. store it. The workflow awaits this activity before the act
+        # returns, so the notice exists with its number the moment the decision stands.
         async with self.pool.acquire() as conn:
             existing = await notices.by_key(conn, req.key)
             if existing:
@@ -54,13 +62,16 @@ class NoticeActivities:
             if addressee is None:
                 raise ApplicationError(f"{req.key}: addressee {party_id} not found", non_retryable=True)
             issued_on = _issued_on(event.data, jst_date(event.occurred_at))
-            if req.notice_type == referral_pack.NOTICE_TYPE:  # dated the referral, or the filing it adds
+            pack = req.notice_type == referral_pack.NOTICE_TYPE  # the council's pack (諮問書と関係書類)
+            if pack:  # dated the referral, or the filing it adds
                 issued_on = event.data.get("referred_on") or event.data.get("filed_on") or issued_on
-            async with conn.transaction():
-                fy = fiscal_year(date.fromisoformat(issued_on))
-                n = await notices.next_number(conn, case["department"], fy)
-                dept = self.profile.department(case["department"])
-                number = f"{format_fiscal_year(fy)} {dept.name if dept else case['department']} 第{n}号"
+            appealed = (await cases.case_state(conn, case["request_id"])
+                        if req.case_id.startswith("A-") and case.get("request_id") else None)
+            fy = fiscal_year(date.fromisoformat(issued_on))
+            dept = self.profile.department(case["department"])
+            label = f"{format_fiscal_year(fy)} {dept.name if dept else case['department']}"
+
+            def build(number: str) -> dict:
                 if previous is not None:  # 訂正: the stored data with the corrections, under a new number
                     try:
                         corrections = sealed.unseal(self.cipher, event.data["corrections"], case_id=req.case_id,
@@ -68,34 +79,48 @@ class NoticeActivities:
                     except DecryptionError as exc:  # a key retired too early: flag the notice, never retry forever
                         raise ApplicationError(f"{req.key}: sealed correction cannot be opened ({exc})",
                                                type="NoticeDataError", non_retryable=True) from None
-                    data = notice_data.corrected(previous["data"], corrections, number, issued_on)
-                elif req.notice_type == referral_pack.NOTICE_TYPE:  # the council's pack (諮問書と関係書類)
-                    data = await referral_pack.gather(conn, number=number, issued_on=issued_on, appeal=case,
-                                                      cause=event, appellant_name=addressee.name, profile=self.profile)
-                elif req.case_id.startswith("A-"):
-                    appealed = await cases.case_state(conn, case["request_id"]) if case.get("request_id") else None
-                    data = notice_data.build_appeal(req.notice_type, number=number, issued_on=issued_on, appeal=case,
-                                                    event=event.data, addressee=addressee, profile=self.profile,
-                                                    request_kind=(appealed or {}).get("kind"))
-                else:
-                    data = notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
-                                             event=event.data, addressee=addressee, profile=self.profile,
-                                             decision_id=req.decision_id)
-                try:
-                    # ~185 ms of CPU per PDF (docs/performance.md): off the event loop, so the worker's
-                    # other tasks (event recording, polls, heartbeats) keep moving meanwhile.
-                    if req.notice_type == referral_pack.NOTICE_TYPE:
-                        rendered = await asyncio.to_thread(referral_pack.render, data)
-                    else:
-                        rendered = await asyncio.to_thread(render, req.notice_type, data)
+                    return notice_data.corrected(previous["data"], corrections, number, issued_on)
+                if req.case_id.startswith("A-"):
+                    return notice_data.build_appeal(req.notice_type, number=number, issued_on=issued_on,
+                                                    appeal=case, event=event.data, addressee=addressee,
+                                                    profile=self.profile, request_kind=(appealed or {}).get("kind"))
+                return notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
+                                         event=event.data, addressee=addressee, profile=self.profile,
+                                         decision_id=req.decision_id)
+
+            if not pack:
+                try:  # bad data fails before a number is taken, so it leaves no reserved number behind
+                    validate(req.notice_type, build(f"{label} 第0号"))
                 except NoticeDataError as exc:
                     raise ApplicationError(str(exc), type="NoticeDataError", non_retryable=True) from exc
-                notice_id = "N-" + _random.token_hex(8)
+            reserved = await notices.reserve_number(conn, req.key, case["department"], fy,
+                                                    lambda n: f"{label} 第{n}号")
+            if pack:  # read from the event stream under its number (activities/referral_pack.py)
+                data = await referral_pack.gather(conn, number=reserved.number, issued_on=issued_on, appeal=case,
+                                                  cause=event, appellant_name=addressee.name, profile=self.profile)
+        if not pack:
+            data = build(reserved.number)
+        try:
+            # ~100–140 ms of CPU per PDF (docs/performance.md): in a render process (KAIJI_RENDER_PROCESSES),
+            # so the worker's other tasks (event recording, polls, heartbeats) keep moving meanwhile. The pack
+            # (~1 s, a template of its own) renders in a thread of this process.
+            rendered = (await asyncio.to_thread(referral_pack.render, data) if pack
+                        else await self.renderer.render(req.notice_type, data))
+        except NoticeDataError as exc:
+            raise ApplicationError(str(exc), type="NoticeDataError", non_retryable=True) from exc
+        notice_id = "N-" + _random.token_hex(8)
+        async with self.pool.acquire() as conn:
+            try:
                 await notices.insert(conn, self.cipher, notice_id=notice_id, case_id=req.case_id, key=req.key,
-                                     notice_type=req.notice_type, number=number, issued_on=date.fromisoformat(issued_on),
-                                     rendered=rendered, data=data, party_id=party_id,
-                                     supersedes=req.supersedes, decision_id=req.decision_id)
-        return NoticeIssued(notice_id, number, rendered.sha256)
+                                     notice_type=req.notice_type, number=reserved.number,
+                                     issued_on=date.fromisoformat(issued_on), rendered=rendered, data=data,
+                                     party_id=party_id, supersedes=req.supersedes, decision_id=req.decision_id)
+            except asyncpg.UniqueViolationError:  # an earlier attempt of this notice stored it meanwhile
+                existing = await notices.by_key(conn, req.key)
+                if existing is None:
+                    raise
+                return NoticeIssued(existing["notice_id"], existing["number"], existing["sha256"])
+        return NoticeIssued(notice_id, reserved.number, rendered.sha256)
 
 
 def _issued_on(event: dict, fallback: date) -> str:

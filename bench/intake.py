@@ -101,7 +101,7 @@ class CpuProbe:
             return "temporal"
         if p.name().startswith("postgres"):
             return "postgres"
-        if "kaiji.cli worker" in cmd:
+        if "kaiji.cli worker" in cmd or "multiprocessing" in cmd:  # the worker's notice render processes
             return "worker"
         if "kaiji.cli api" in cmd:
             return "api"

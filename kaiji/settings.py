@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # PostgreSQL: TLS goes in the URL (`?sslmode=verify-full&sslrootcert=/etc/kaiji/pg-ca.pem`); the pool
     # size is per process, so replicas × pool size must stay below the server's max_connections.
     database_pool_size: int = Field(10, ge=1, le=500)
+    # Notice PDFs are rendered in this many worker processes (issue 15, docs/performance.md); 0 renders in a
+    # thread of the worker itself (the event loop then shares one core with every render).
+    render_processes: int = Field(2, ge=0, le=64)
     # Observability: Prometheus metrics of the worker's Temporal SDK on this port (0 = off; the API serves
     # its own on GET /metrics), and OpenTelemetry traces (off unless an OTLP endpoint is set).
     worker_metrics_port: int = Field(0, ge=0, le=65535)

@@ -78,13 +78,41 @@ async def by_key(conn: asyncpg.Connection, key: str) -> asyncpg.Record | None:
 
 
 async def next_number(conn: asyncpg.Connection, series: str, fiscal_year: int) -> int:
-    """Next 文書番号 of the series; the row lock serialises issuers until the notice is stored."""
+    """Next 文書番号 of the series; the row lock serialises issuers until the transaction ends
+    (:func:`reserve_number` keeps that transaction short)."""
     return await conn.fetchval(
         """insert into notice_series (series, fiscal_year, last_number) values ($1, $2, 1)
            on conflict (series, fiscal_year) do update set last_number = notice_series.last_number + 1
            returning last_number""",
         series, fiscal_year,
     )
+
+
+@dataclass(frozen=True)
+class Reservation:
+    number: str  # the full 文書番号, e.g. "令和7年度 総務課 第12号"
+    seq: int     # its n
+
+
+async def reserve_number(conn: asyncpg.Connection, key: str, series: str, fiscal_year: int,
+                         format_number: Any) -> Reservation:
+    """The 文書番号 reserved for the notice ``key``: the one reserved before (a retry) or the next of the
+    series, in one short transaction (migration 0025). ``format_number(n)`` gives the printed number.
+
+    The series row is locked only until this commit, not during the render, so notices of one department
+    no longer wait for each other's PDFs. A retry reuses the reservation: no gap, no second number."""
+    async with conn.transaction():
+        row = await conn.fetchrow("select number, seq from notice_reservations where notice_key = $1", key)
+        if row is not None:
+            return Reservation(row["number"], row["seq"])
+        n = await next_number(conn, series, fiscal_year)
+        number = format_number(n)
+        await conn.execute(
+            """insert into notice_reservations (notice_key, series, fiscal_year, seq, number)
+               values ($1, $2, $3, $4, $5)""",
+            key, series, fiscal_year, n, number,
+        )
+    return Reservation(number, n)
 
 
 async def insert(conn: asyncpg.Connection, cipher: FieldCipher, *, notice_id: str, case_id: str, key: str,

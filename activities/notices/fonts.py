@@ -77,11 +77,60 @@ def _prototype() -> TTFFont:
     return pdf.fonts[FONT_FAMILY.lower()]
 
 
+# fpdf2's subsetter then decompiles, per document, the tables it cuts down: cmap, glyf, hmtx/vmtx and
+# post (the glyph names), and GSUB/GPOS/GDEF, which it drops anyway (~50 % of a render). A process
+# decompiles them once (_decompiled); each document's fontTools object gets shallow copies that the
+# subsetter can cut without touching the originals: it replaces the dicts and lists it subsets (cmap
+# subtables' maps, hmtx metrics, glyf's glyph dict and order) instead of changing them, and every glyph
+# it reads is a copy (_CopiedGlyphs), because it remaps components and trims glyphs in place. The
+# layout tables are deleted before subsetting, as fpdf2 drops them first thing. Same bytes (tests/notices).
+_DROPPED = ("GSUB", "GPOS", "GDEF")  # in fpdf2's drop_tables, and present in IPAex
+
+
+class _CopiedGlyphs(dict):
+    """The prototype's glyphs; reading one gives a copy (the subsetter changes the glyphs it keeps)."""
+
+    def __getitem__(self, name: str) -> object:
+        return copy.copy(dict.__getitem__(self, name))
+
+
+@functools.cache
+def _decompiled() -> ttLib.TTFont:
+    font = ttLib.TTFont(io.BytesIO(_font_bytes()), recalcTimestamp=False, lazy=True)
+    font.getGlyphOrder()
+    font.getReverseGlyphMap()
+    for tag in ("glyf", "hmtx", "vmtx", "post"):
+        if tag in font:
+            font[tag]  # decompiles the table; glyf's glyphs stay packed (the document's copies unpack)
+    font["cmap"].ensureDecompiled()
+    return font
+
+
+def _document_ttfont() -> ttLib.TTFont:
+    proto = _decompiled()
+    font = ttLib.TTFont(io.BytesIO(_font_bytes()), recalcTimestamp=False, lazy=True)
+    for tag in _DROPPED:
+        if tag in font:
+            del font[tag]
+    font.glyphOrder = list(proto.glyphOrder)
+    font._reverseGlyphOrderDict = dict(proto.getReverseGlyphMap())
+    cmap = copy.copy(proto["cmap"])
+    cmap.tables = [copy.copy(sub) for sub in proto["cmap"].tables]
+    glyf = copy.copy(proto["glyf"])
+    glyf.glyphs = _CopiedGlyphs(proto["glyf"].glyphs)
+    glyf.glyphOrder = list(proto["glyf"].glyphOrder)
+    font.tables["cmap"], font.tables["glyf"] = cmap, glyf
+    for tag in ("hmtx", "vmtx", "post"):
+        if proto.isLoaded(tag):
+            font.tables[tag] = copy.copy(proto[tag])
+    return font
+
+
 def add_notice_font(pdf: FPDF) -> None:
     """What ``pdf.add_font(FONT_FAMILY, fname=font_path())`` does, without parsing the font again."""
     font = copy.copy(_prototype())
     font.i = len(pdf.fonts) + 1
-    font.ttfont = ttLib.TTFont(io.BytesIO(_font_bytes()), recalcTimestamp=False, lazy=True)
+    font.ttfont = _document_ttfont()
     font.cw = font.cw.copy()  # a defaultdict: reading an unknown character inserts the default width
     font.biggest_size_pt = 0
     font.missing_glyphs = []

@@ -154,3 +154,52 @@ async def test_fifty_concurrent_decisions_in_two_departments_number_without_gaps
     for prefix, issued in series.items():
         assert sorted(issued) == list(range(1, len(issued) + 1)), prefix
     assert max(len(v) for k, v in series.items() if "環境" in k) >= 50  # 25 receipts + 25 decisions
+
+
+class _DiesOnce:
+    """A renderer whose first render dies (a render process killed mid-PDF), then renders normally."""
+
+    def __init__(self) -> None:
+        from activities.notices.pool import RenderPool
+
+        self.calls, self.inner = 0, RenderPool(0)
+
+    async def render(self, notice_type: str, data: dict):
+        self.calls += 1
+        if self.calls == 1:
+            from concurrent.futures.process import BrokenProcessPool
+
+            raise BrokenProcessPool("render process died")
+        return await self.inner.render(notice_type, data)
+
+
+async def test_a_render_that_dies_keeps_its_reserved_number_for_the_retry(api: Api) -> None:
+    """Issue 15: the number is taken before the render, outside its lock; a retry reuses it, so a crash
+    mid-render leaves no gap and no second number, while other notices of the department go on meanwhile."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from activities.notice_activity import NoticeActivities
+    from domain.profile import load_profile
+    from store.db import create_pool
+
+    case = await api.register()
+    pool = await create_pool(api.settings.database_url, max_size=2)
+    try:
+        async with pool.acquire() as conn:
+            party = await conn.fetchval("select party_id from notices where case_id = $1", case["id"])
+        req = NoticeRequest(case["id"], "receipt", 1, party_id=party)  # a second copy: its own key and number
+        acts = NoticeActivities(pool, load_secrets(api.settings), load_profile("koganei"), _DiesOnce())
+        with pytest.raises(BrokenProcessPool):
+            await acts.issue_notice(req)
+        async with pool.acquire() as conn:
+            reserved = await conn.fetchval("select number from notice_reservations where notice_key = $1", req.key)
+            assert reserved and not await notices.by_key(conn, req.key)
+        other = await api.register()  # the same department issues meanwhile: the next number, not the reserved one
+        assert other["notices"][0]["number"] != reserved
+        issued = await acts.issue_notice(req)  # the activity's retry
+        assert issued.number == reserved
+        assert await acts.issue_notice(req) == issued
+        async with pool.acquire() as conn:
+            assert await conn.fetchval("select count(*) from notices where number = $1", reserved) == 1
+    finally:
+        await pool.close()

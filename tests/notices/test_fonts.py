@@ -36,3 +36,38 @@ def test_font_loaded_once_gives_the_same_bytes_as_add_font(
         pdf, "add_notice_font", lambda doc: doc.add_font(fonts.FONT_FAMILY, fname=str(fonts.font_path()))
     )
     assert cached[0] == cached[1] == render(notice_type, notice_data(notice_type)).pdf
+
+
+def test_prepared_font_tables_give_the_same_bytes_for_every_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-process decompiled cmap/glyf/hmtx/post (issue 15) are never changed by a document's subset:
+    every type, rendered twice in between others and with rarely used kanji, has fpdf2's own bytes."""
+    from activities.notices import NOTICE_TYPES, pdf, render
+    from tests.notices.factories import notice_data
+
+    def data(notice_type: str) -> dict:
+        d = notice_data(notice_type)
+        d["addressee"] = dict(d["addressee"], name=f"髙橋 﨑 齋藤 {notice_type}")
+        return d
+
+    cached = {t: {render(t, data(t)).pdf for _ in range(2)} for t in NOTICE_TYPES}
+    packed = dict.values(fonts._decompiled()["glyf"].glyphs)  # never unpacked, so never changed
+    assert all(glyph.__dict__.keys() in ({"data"}, {"numberOfContours"}) for glyph in packed)
+    monkeypatch.setattr(
+        pdf, "add_notice_font", lambda doc: doc.add_font(fonts.FONT_FAMILY, fname=str(fonts.font_path()))
+    )
+    assert {t: {render(t, data(t)).pdf} for t in NOTICE_TYPES} == cached
+
+
+async def test_render_process_gives_the_same_bytes() -> None:
+    """A notice rendered in a render process (KAIJI_RENDER_PROCESSES, issue 15) is the one rendered here."""
+    from activities.notices import render
+    from activities.notices.pool import RenderPool
+    from tests.notices.factories import notice_data
+
+    pool = RenderPool(1)
+    try:
+        await pool.start()
+        remote = await pool.render("decision_partial", notice_data("decision_partial"))
+    finally:
+        pool.close()
+    assert remote == render("decision_partial", notice_data("decision_partial"))

@@ -51,6 +51,12 @@ PATHS: dict[str, ReplayPath] = {
     "pi_procedure": ReplayPath("R-2099-90011", "terminated",
                                "self-information disclosure (APPI forms, patch pi-notice-forms): 補正 -> corrected "
                                "-> third party consulted, objects -> full decision -> 86③ notice (left waiting)"),
+    "full_local_record": ReplayPath("R-2099-90011", "completed",
+                                    "the full path again, recorded with record_events as a local activity "
+                                    "(workflow.patched('record-events-local'), issue 15)"),
+    "full_local_notice": ReplayPath("R-2099-90012", "completed",
+                                    "the full path again, recorded with record_events and issue_notice as local "
+                                    "activities (workflow.patched('issue-notice-local'), issue 15)"),
     "appeal_partial_grant": ReplayPath("A-2099-90001", "completed",
                                        "appeal of a partial decision -> referred -> session below quorum "
                                        "-> session with quorum -> report -> partly granted (ruled)",

@@ -241,7 +241,22 @@ async def recording_challenge(env: WorkflowEnvironment, database_url: str, path:
 
 
 async def test_full(replay_env, database_url) -> None:
-    async with recording(replay_env, database_url, "full") as case:
+    await _full(replay_env, database_url, "full")
+
+
+async def test_full_local_record(replay_env, database_url) -> None:
+    """Issue 15: the same path, recorded after record_events became a local activity (a marker and
+    local-activity markers in place of record_events' activity tasks)."""
+    await _full(replay_env, database_url, "full_local_record")
+
+
+async def test_full_local_notice(replay_env, database_url) -> None:
+    """Issue 15: the same path, recorded after issue_notice became a local activity too."""
+    await _full(replay_env, database_url, "full_local_notice")
+
+
+async def _full(replay_env, database_url, path: str) -> None:
+    async with recording(replay_env, database_url, path) as case:
         today = await case.today()
         await case.act("draft-decision", c.DraftDecision(
             actor=REVIEWER, outcome="full", documents=(c.Document("契約書", "full"),),
