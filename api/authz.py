@@ -56,7 +56,7 @@ PARTY_FIELDS: dict[str, tuple[str, ...]] = {
     AD: (),
 }
 CONTACT_FIELDS = frozenset({"address", "phone", "email"})
-# Roles granted only with a second person's confirmation (api/routes/users.py, issue 17): the records officer
+# Roles granted only with a second person's confirmation (api/usecases/users.py, issue 17): the records officer
 # and every role that receives contact data.
 FOUR_EYES_ROLES = frozenset({RO} | {r for r, fields in PARTY_FIELDS.items() if CONTACT_FIELDS & set(fields)})
 
@@ -123,6 +123,7 @@ MATRIX: dict[str, Grant] = {
     f"GET {V1}/users": allow(AD),
     f"POST {V1}/users": allow(AD),
     f"PATCH {V1}/users/{{username}}": allow(AD),
+    f"POST {V1}/users/{{username}}/password": allow(AD),
     # Four-eyes grants of a role that sees contact data: one of admin / records officer proposes, the other confirms
     f"GET {V1}/users/grants": allow(AD, RO),
     f"POST {V1}/users/grants": allow(AD, RO),

@@ -238,7 +238,7 @@ def test_four_eyes_roles_are_those_that_see_contact_data() -> None:
     from typing import get_args
 
     from api import authz
-    from api.routes.users import GrantRole
+    from api.schemas_users import GrantRole
 
     assert authz.FOUR_EYES_ROLES == {"records_officer", "front_desk"}
     assert set(get_args(GrantRole)) == authz.FOUR_EYES_ROLES
