@@ -6,7 +6,7 @@ as-of fold, the ledger import and the policy simulator, against a real embedded 
 Synthetic history: ``--requests`` requests spread over ten fiscal years (10 % a year), each a realistic
 stream of about ten events made by the domain's own functions (receipt, assignment, reminder, draft,
 approval, delivery, disclosure, appeal window, closure; some extended, some with a third party, some
-withdrawn), folded with the projections' own row function and loaded with COPY. Then, timed:
+withdrawn), folded with the projections' own row functions (case_view, report_facts) and loaded with COPY. Then, timed:
 
 1. the live annual report of the last year (projections; goal ≤ 1 s);
 2. the same report as of an instant (a fold of the events recorded by then; goal ≤ 10 s);
@@ -35,6 +35,7 @@ from api.reports import service  # noqa: E402
 from domain.actors import Actor  # noqa: E402
 from domain.events import draft  # noqa: E402
 from domain.profile import load_profile  # noqa: E402
+from domain.reports.facts import request_facts  # noqa: E402
 from domain.requests.evolve import fold  # noqa: E402
 from domain.requests.registration import RegisterRequest, receive  # noqa: E402
 from domain.simulation import simulate, with_overrides  # noqa: E402
@@ -96,8 +97,8 @@ def lifecycle(rng: random.Random, case_id: str, received: date) -> list:
 
 async def load(conn, n: int, first_fy: int, rng: random.Random) -> int:
     years = 10
-    events_csv, views_csv = io.StringIO(), io.StringIO()
-    ev, vw = csv.writer(events_csv), csv.writer(views_csv)
+    events_csv, views_csv, facts_csv = io.StringIO(), io.StringIO(), io.StringIO()
+    ev, vw, fw = csv.writer(events_csv), csv.writer(views_csv), csv.writer(facts_csv)
     total = 0
     for i in range(n):
         fy = first_fy + i * years // n
@@ -113,11 +114,14 @@ async def load(conn, n: int, first_fy: int, rng: random.Random) -> int:
         row = case_row(case, len(drafts), drafts[-1].occurred_at)
         vw.writerow(["" if row[c] is None else json.dumps(row[c], ensure_ascii=False) if c == "state"
                      else row[c].isoformat() if hasattr(row[c], "isoformat") else row[c] for c in _COLUMNS])
+        fw.writerow([case_id, json.dumps(request_facts(case), ensure_ascii=False)])
     await conn.copy_to_table("events", source=io.BytesIO(events_csv.getvalue().encode()), format="csv",
                              columns=["stream_id", "version", "type", "actor", "role", "occurred_at", "recorded_at",
                                       "data", "payload_hash"])
     await conn.copy_to_table("case_view", source=io.BytesIO(views_csv.getvalue().encode()), format="csv",
                              columns=list(_COLUMNS), null="")
+    await conn.copy_to_table("report_facts", source=io.BytesIO(facts_csv.getvalue().encode()), format="csv",
+                             columns=["case_id", "facts"])
     await conn.execute("analyze")
     return total
 
