@@ -44,7 +44,8 @@ async def _build(conn: asyncpg.Connection, profile: Profile, fiscal_year: int,
         period_days={k: r.period_days for k, r in profile.request_kinds.items()},
         breaches=tuple(states.breaches),
     )
-    report = annual_report(inputs)
+    with reports.no_gc():
+        report = annual_report(inputs)
     report["personal_info_uses"] = await personal_info_uses(conn, fiscal_year, as_of)
     return report, states.inputs_hash
 

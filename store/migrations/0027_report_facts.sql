@@ -47,3 +47,7 @@ select case_id, jsonb_build_object(
 from (select case_id, state as s from case_view) v;
 
 drop function pg_temp.report_decision(jsonb);
+
+-- The report's cut-off "now" is the instant of the last recorded event (max(recorded_at)), and an as-of
+-- report or case reads the events recorded by an instant: both were a scan of the whole events table.
+create index events_recorded_at on events (recorded_at);
