@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 import random
@@ -105,23 +106,27 @@ async def load(conn, n: int, first_fy: int, rng: random.Random) -> int:
         case_id = f"R-{fy}-{i % (n // years) + 1:05d}"
         received = date(fy, 4, 1) + timedelta(days=rng.randrange(330))
         drafts = lifecycle(rng, case_id, received)
+        parts = []
         for v, e in enumerate(drafts, start=1):
             ne = NewEvent(e.type, e.actor, e.role, e.occurred_at, e.data)
             ev.writerow([case_id, v, e.type, e.actor, e.role, e.occurred_at.isoformat(), e.occurred_at.isoformat(),
                          json.dumps(e.data, ensure_ascii=False), ne.payload_hash()])
+            parts.append(f"{case_id}:{v}:{ne.payload_hash()}")
         total += len(drafts)
         case = fold((e.type, e.data) for e in drafts)
         row = case_row(case, len(drafts), drafts[-1].occurred_at)
         vw.writerow(["" if row[c] is None else json.dumps(row[c], ensure_ascii=False) if c == "state"
                      else row[c].isoformat() if hasattr(row[c], "isoformat") else row[c] for c in _COLUMNS])
-        fw.writerow([case_id, json.dumps(request_facts(case), ensure_ascii=False)])
+        fw.writerow([case_id, row["received_on"].isoformat(), row["updated_at"].isoformat(),
+                     hashlib.sha256(",".join(parts).encode()).hexdigest(),
+                     json.dumps(request_facts(case), ensure_ascii=False)])
     await conn.copy_to_table("events", source=io.BytesIO(events_csv.getvalue().encode()), format="csv",
                              columns=["stream_id", "version", "type", "actor", "role", "occurred_at", "recorded_at",
                                       "data", "payload_hash"])
     await conn.copy_to_table("case_view", source=io.BytesIO(views_csv.getvalue().encode()), format="csv",
                              columns=list(_COLUMNS), null="")
     await conn.copy_to_table("report_facts", source=io.BytesIO(facts_csv.getvalue().encode()), format="csv",
-                             columns=["case_id", "facts"])
+                             columns=["case_id", "received_on", "updated_at", "inputs", "facts"])
     await conn.execute("analyze")
     return total
 

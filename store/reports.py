@@ -24,6 +24,7 @@ from domain.litigation.state import fold as fold_suit
 from domain.reports.facts import request_facts
 from domain.requests.evolve import fold as fold_request
 from store.canonical import canonical_json, sha256_hex
+from store.projections.cases import STREAM_DIGEST
 
 _FOLDS = {"R-": fold_request, "A-": fold_appeal, "L-": fold_suit, "B-": fold_breach}
 # What the live report reads per stream: a request's report facts (kept by the cases projection), the
@@ -63,9 +64,11 @@ def snapshot(conn: asyncpg.Connection) -> Any:
 
 _snapshot = snapshot
 
-_INPUTS_HASH = """select encode(sha256(convert_to(coalesce(string_agg(stream_id || ':' || version || ':' ||
-                    payload_hash, ',' order by stream_id, version), ''), 'UTF8')), 'hex')
-                  from events where stream_id = any($1::text[]) and ($2::timestamptz is null or recorded_at <= $2)"""
+# The digest of each stream's events recorded by an instant (None: all), the same expression the cases
+# projection stores in report_facts.inputs for a request.
+_STREAM_DIGESTS = f"""select stream_id, {STREAM_DIGEST} from events
+                      where stream_id = any($1::text[]) and ($2::timestamptz is null or recorded_at <= $2)
+                      group by stream_id"""
 
 # The 目的外利用・外部提供 records the report counts (dated in the year, recorded by the cut-off) and the versions
 # of their register entries recorded by then (the report names each entry): append-only rows, so their ids
@@ -82,9 +85,11 @@ _USES = """with uses as (select use_id, entry_id, kind, basis, used_on from regi
                           where used_on between $1 and $2 and ($3::timestamptz is null or recorded_at <= $3)) """
 
 
-def _inputs_hash(events: str, uses: str) -> str:
-    """What a publication's inputs were: the events folded (stream, version, payload hash) and the register
-    uses counted. A re-run whose hash differs read something else (``service.with_publication``)."""
+def _inputs_hash(streams: list[tuple[str, str]], uses: str) -> str:
+    """What a publication's inputs were: every stream folded with the digest of its events (stream, version,
+    payload hash, in order), and the register uses counted. A re-run whose hash differs read something else
+    (``service.with_publication``). The live and the as-of report compute it here from the same digests."""
+    events = sha256_hex(",".join(f"{stream}:{digest}" for stream, digest in sorted(streams)))
     return sha256_hex(f"events:{events};register_uses:{uses}")
 
 
@@ -92,14 +97,17 @@ def _inputs_hash(events: str, uses: str) -> str:
 # touched since it began (a decision of the year is recorded on or after its date), appeals alike, every
 # suit (a pending suit counts whatever year it was filed), breach incidents the department became aware of
 # by the year's end and either in it or touched since it began (a report filed late is recorded later).
-# Older streams cannot change the year's figures.
-_RELEVANT = """select case_id from case_view where received_on <= $2 and (received_on >= $1 or updated_at >= $1)
-               union all
-               select appeal_id from appeal_view where filed_on <= $2 and (filed_on >= $1 or updated_at >= $1)
-               union all
-               select suit_id from suit_view
-               union all
-               select breach_id from breach_view where aware_on <= $2 and (aware_on >= $1 or updated_at >= $1)"""
+# Older streams cannot change the year's figures. Requests from report_facts (narrow, indexed), with what the
+# live report reads of them.
+_RELEVANT_REQUESTS = """select case_id, inputs, facts::text from report_facts
+                        where received_on between $1 and $2 or (updated_at >= $1 and received_on <= $2)
+                        order by case_id"""
+_RELEVANT_OTHERS = """select appeal_id from appeal_view where filed_on <= $2 and (filed_on >= $1 or updated_at >= $1)
+                      union all
+                      select suit_id from suit_view
+                      union all
+                      select breach_id from breach_view
+                      where aware_on <= $2 and (aware_on >= $1 or updated_at >= $1)"""
 
 
 async def states_as_of(conn: asyncpg.Connection, as_of: datetime | None, *, fiscal_year: int) -> StatesAsOf:
@@ -109,20 +117,27 @@ async def states_as_of(conn: asyncpg.Connection, as_of: datetime | None, *, fisc
     stored (publication)."""
     start, end = date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
     async with _snapshot(conn):
-        # the hash sorts (stream, version, payload hash) of every event counted: ~100,000 rows a year, in memory
+        # the as-of fold sorts every event counted: ~100,000 rows a year, in memory
         await conn.execute("set local work_mem = '64MB'")
-        ids = [r[0] for r in await conn.fetch(_RELEVANT, start, end)]
-        digest = _inputs_hash(await conn.fetchval(_INPUTS_HASH, ids, as_of),
-                              await conn.fetchval(_USES + _USES_HASH, start, end, as_of))
+        requests = await conn.fetch(_RELEVANT_REQUESTS, start, end)
+        others = [r[0] for r in await conn.fetch(_RELEVANT_OTHERS, start, end)]
+        uses = await conn.fetchval(_USES + _USES_HASH, start, end, as_of)
         if as_of is None:
+            digests = [(r[0], r[1]) for r in requests]
+            digests += [(r[0], r[1]) for r in await conn.fetch(_STREAM_DIGESTS, others, None)]
             states = {}
+            with no_gc():  # one decode of the whole list
+                states["R-"] = json.loads("[" + ",".join(r[2] for r in requests) + "]")
             for p, (table, column, key) in _LIVE.items():
+                if p == "R-":
+                    continue
                 texts = [r[0] for r in await conn.fetch(
                     f"select {column}::text from {table} where {key} = any($1::text[]) order by {key}",
-                    [i for i in ids if i.startswith(p)])]
-                with no_gc():  # one decode of the whole list
-                    states[p] = json.loads("[" + ",".join(texts) + "]")
-            return StatesAsOf(states["R-"], states["A-"], states["L-"], digest, states["B-"])
+                    [i for i in others if i.startswith(p)])]
+                states[p] = json.loads("[" + ",".join(texts) + "]")
+            return StatesAsOf(states["R-"], states["A-"], states["L-"], _inputs_hash(digests, uses), states["B-"])
+        ids = sorted([r[0] for r in requests] + others)
+        digests = [(r[0], r[1]) for r in await conn.fetch(_STREAM_DIGESTS, ids, as_of)]
         out: dict[str, list[dict[str, Any]]] = {p: [] for p in _FOLDS}
         current: str | None = None
         batch: list[tuple[str, dict[str, Any]]] = []
@@ -139,7 +154,7 @@ async def states_as_of(conn: asyncpg.Connection, as_of: datetime | None, *, fisc
             batch.append((r["type"], r["data"]))
         if current is not None:
             out[current[:2]].append(_fold(current, batch))
-    return StatesAsOf(out["R-"], out["A-"], out["L-"], digest, out["B-"])
+    return StatesAsOf(out["R-"], out["A-"], out["L-"], _inputs_hash(digests, uses), out["B-"])
 
 
 def _fold(stream_id: str, events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:

@@ -3,9 +3,14 @@
 -- instead of decoding every case_view.state (docs/reports.md, "Speed"). Rebuilt and checked with the other
 -- projections (`kaiji projections rebuild [--check]`).
 create table report_facts (
-    case_id text primary key,
-    facts   jsonb not null
+    case_id     text primary key,
+    received_on date,                  -- as in case_view: which fiscal years the request can count in
+    updated_at  timestamptz not null,
+    inputs      text not null,         -- sha256 over stream:version:payload_hash of the events folded in
+    facts       jsonb not null
 );
+create index report_facts_received on report_facts (received_on);
+create index report_facts_updated on report_facts (updated_at);
 
 -- The rows of the cases already projected, from their state (the same keys and shapes as
 -- domain.reports.facts.request_facts; `kaiji projections rebuild --check` compares them with a fresh fold).
@@ -18,8 +23,12 @@ create function pg_temp.report_decision(d jsonb) returns jsonb language sql immu
                                 where coalesce(e->>'clause', '') <> ''), '[]'))
 $$;
 
-insert into report_facts (case_id, facts)
-select case_id, jsonb_build_object(
+insert into report_facts (case_id, received_on, updated_at, inputs, facts)
+select case_id, received_on, updated_at,
+    (select encode(sha256(convert_to(string_agg(stream_id || ':' || version || ':' || payload_hash, ','
+                                                order by version), 'UTF8')), 'hex')
+     from events where stream_id = v.case_id and version <= v.version),
+    jsonb_build_object(
     'case_id', s->'case_id', 'kind', s->'kind', 'status', s->'status',
     'closed_reason', coalesce(s->'closed_reason', 'null'), 'department', s->'department',
     'received_on', s->'received_on', 'subject', coalesce(s->'subject', '""'),
@@ -44,7 +53,7 @@ select case_id, jsonb_build_object(
     'previous_decisions', coalesce((select jsonb_agg(pg_temp.report_decision(d) order by n)
                                     from jsonb_array_elements(coalesce(s->'previous_decisions', '[]'))
                                          with ordinality as x(d, n)), '[]'))
-from (select case_id, state as s from case_view) v;
+from (select case_id, received_on, updated_at, version, state as s from case_view) v;
 
 drop function pg_temp.report_decision(jsonb);
 

@@ -26,9 +26,14 @@ _COLUMNS = ("case_id", "kind", "status", "closed_reason", "department", "reviewe
 _UPSERT = (f"insert into case_view ({', '.join(_COLUMNS)}) values ({', '.join(f'${i}' for i in range(1, 24))}) "
            "on conflict (case_id) do update set "
            + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "case_id"))
-# What the annual report counts of the request (domain/reports/facts.py), kept with the row.
-_FACTS = ("insert into report_facts (case_id, facts) values ($1, $2) "
-          "on conflict (case_id) do update set facts = excluded.facts")
+# What the annual report counts of the request (domain/reports/facts.py), kept with the row, and the digest
+# of the events folded into it (store/reports.py: the report's inputs hash reads it instead of the events).
+STREAM_DIGEST = ("encode(sha256(convert_to(string_agg(stream_id || ':' || version || ':' || payload_hash, ',' "
+                 "order by version), 'UTF8')), 'hex')")
+_FACTS = ("insert into report_facts (case_id, received_on, updated_at, inputs, facts) values ($1, $2, $3, "
+          f"(select {STREAM_DIGEST} from events where stream_id = $1 and version <= $4), $5) "
+          "on conflict (case_id) do update set received_on = excluded.received_on, "
+          "updated_at = excluded.updated_at, inputs = excluded.inputs, facts = excluded.facts")
 
 
 def case_row(case: RequestCase, version: int, updated_at: datetime) -> dict[str, Any]:
@@ -76,7 +81,7 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
     case = fold((r["type"], r["data"]) for r in rows)
     row = case_row(case, up_to, rows[-1]["occurred_at"])
     await conn.execute(_UPSERT, *(row[c] for c in _COLUMNS))
-    await conn.execute(_FACTS, case.case_id, request_facts(case))
+    await conn.execute(_FACTS, case.case_id, row["received_on"], row["updated_at"], up_to, request_facts(case))
     await conn.execute("delete from deadline_view where case_id = $1", case.case_id)
     deadlines = deadline_rows(case)
     if deadlines:
@@ -91,7 +96,8 @@ async def write_new(conn: asyncpg.Connection, folded: list[tuple[RequestCase, in
     ``refresh`` would compute, without reading each stream back."""
     rows = [case_row(c, v, at) for c, v, at in folded]
     await conn.executemany(_UPSERT, [tuple(row[k] for k in _COLUMNS) for row in rows])
-    await conn.executemany(_FACTS, [(c.case_id, request_facts(c)) for c, _, _ in folded])
+    await conn.executemany(_FACTS, [(c.case_id, parse_date(c.received_on), at, v, request_facts(c))
+                                    for c, v, at in folded])
     await conn.executemany(
         "insert into deadline_view (case_id, deadline, due_on, department) values ($1, $2, $3, $4)",
         [(c.case_id, k, parse_date(d), c.department) for c, _, _ in folded for k, d in deadline_rows(c).items()],
