@@ -8,8 +8,9 @@ stream of about ten events made by the domain's own functions (receipt, assignme
 approval, delivery, disclosure, appeal window, closure; some extended, some with a third party, some
 withdrawn), folded with the projections' own row functions (case_view, report_facts) and loaded with COPY. Then, timed:
 
-1. the live annual report of the last year (projections; goal ≤ 1 s);
-2. the same report as of an instant (a fold of the events recorded by then; goal ≤ 10 s);
+1. the live annual report of the last year (report_facts; goal ≤ 1 s), first and again;
+2. the same report as of an instant (a fold of the events recorded by then; goal ≤ 10 s), and as of the live
+   report's own instant (a fold that must give the live report's bytes);
 3. ``kaiji import ledger`` of ``--import-rows`` ledger rows (goal ≤ 60 s);
 4. ``kaiji simulate`` of the last year, period 14 → 7 days (goal ≤ 60 s for 10,000 cases).
 """
@@ -23,6 +24,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import os
 import random
 import sys
 import tempfile
@@ -176,13 +178,21 @@ async def main(args: argparse.Namespace) -> int:
             print(f"loaded {args.requests:,} requests, {events:,} events in {time.perf_counter() - t:.1f} s", flush=True)
             results: list = []
             fy = 2025
+            print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores: above 2, others' work "
+                  "is in the figures)", flush=True)
             with timed(f"annual report FY{fy}, live projections", 1, results):
                 report, _ = await service.build(conn, PROFILE, fy, None)
             print(f"    {report['requests']['total']:,} requests, {report['decisions']['total']:,} decisions")
+            with timed("  the same again (warm caches)", 1, results):
+                await service.build(conn, PROFILE, fy, None)
             as_of = datetime(fy + 1, 4, 10, tzinfo=UTC)
             with timed(f"annual report FY{fy}, as of {as_of.date()} (fold)", 10, results):
                 again, _ = await service.build(conn, PROFILE, fy, as_of)
             assert again["decisions"] == report["decisions"], "the fold and the projections disagree"
+            with timed("  as of the live report's instant (fold)", 10, results):
+                folded, _ = await service.build(conn, PROFILE, fy, datetime.fromisoformat(report["as_of"]))
+            assert service.canonical(folded) == service.canonical(report), "the live report is not the fold at now"
+            print("    the same bytes as the live report")
             with timed(f"simulate FY{fy}: period 14 → 7 days", 60, results):
                 streams = await reports.request_streams(conn, fy)
                 states = {k: dataclasses.asdict(fold(v)) for k, v in streams.items()}
