@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test chaos system-deps lint format bench bench-year clean
+.PHONY: run test chaos proof system-deps lint format bench bench-year bench-reports bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: $(STAMP) system-deps
 chaos: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -s tests/chaos
 
+# Issue 16: 2 APIs + 2 workers on one PostgreSQL and one Temporal, 50 lifecycles through kills; ~2.5 min.
+proof: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -s tests/proof
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,6 +59,10 @@ bench-year: $(STAMP)
 
 bench-reports: $(STAMP)
 	$(BIN)/python bench/reports.py
+
+# Issue 11: the console's pages with 2,000 open cases behind them (goal: each under 200 ms).
+bench-pages: $(STAMP)
+	$(BIN)/python bench/console_pages.py
 
 clean:
 	rm -rf $(VENV) .kaiji

@@ -10,6 +10,7 @@ from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
+from activities.audit_checkpoint import AuditCheckpointActivities
 from activities.cases import CaseActivities
 from activities.events import EventActivities
 from activities.notice_activity import NoticeActivities
@@ -22,11 +23,12 @@ from kaiji.settings import Settings, load_settings
 from kaiji.temporal import connect_client
 from store.db import create_pool
 from workflows.appeal import AppealWorkflow
+from workflows.audit_checkpoint import AuditCheckpointWorkflow, ensure_schedule
 from workflows.breach import BreachWorkflow
 from workflows.litigation import SuitWorkflow
 from workflows.request import RequestWorkflow
 
-WORKFLOWS = [RequestWorkflow, AppealWorkflow, SuitWorkflow, BreachWorkflow]
+WORKFLOWS = [RequestWorkflow, AppealWorkflow, SuitWorkflow, BreachWorkflow, AuditCheckpointWorkflow]
 
 
 def build_worker(
@@ -37,11 +39,13 @@ def build_worker(
     events = EventActivities(pool)
     notices = NoticeActivities(pool, secrets, profile)
     cases = CaseActivities(pool, queue)
+    checkpoints = AuditCheckpointActivities(pool, settings)
     return Worker(
         client,
         task_queue=queue,
         workflows=WORKFLOWS,
-        activities=[events.record_events, notices.issue_notice, cases.load_stream, cases.signal_request],
+        activities=[events.record_events, notices.issue_notice, cases.load_stream, cases.signal_request,
+                    checkpoints.audit_checkpoint],
         max_cached_workflows=2000,
     )
 
@@ -72,6 +76,12 @@ async def run_worker(settings: Settings | None = None) -> None:
         loop.add_signal_handler(sig, stop.set)
     log.info("worker started", task_queue=settings.task_queue)
     async with worker:
+        # The daily signed audit checkpoint (issue 17); a failure here must not stop the cases.
+        try:
+            if await ensure_schedule(client, settings.task_queue):
+                log.info("audit checkpoint schedule created")
+        except Exception as exc:  # noqa: BLE001
+            log.warning("audit checkpoint schedule not created", error=type(exc).__name__)
         # Reservations whose case never started (Temporal was down during a registration): finish them.
         reconciler = asyncio.create_task(reconcile_forever(pool, client, settings))
         await stop.wait()

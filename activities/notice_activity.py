@@ -16,7 +16,7 @@ import asyncpg
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities import notice_data
+from activities import notice_data, referral_pack
 from activities.notices import render
 from activities.notices.types import NoticeDataError
 from domain.clock import jst_date
@@ -54,6 +54,8 @@ class NoticeActivities:
             if addressee is None:
                 raise ApplicationError(f"{req.key}: addressee {party_id} not found", non_retryable=True)
             issued_on = _issued_on(event.data, jst_date(event.occurred_at))
+            if req.notice_type == referral_pack.NOTICE_TYPE:  # dated the referral, or the filing it adds
+                issued_on = event.data.get("referred_on") or event.data.get("filed_on") or issued_on
             async with conn.transaction():
                 fy = fiscal_year(date.fromisoformat(issued_on))
                 n = await notices.next_number(conn, case["department"], fy)
@@ -67,9 +69,14 @@ class NoticeActivities:
                         raise ApplicationError(f"{req.key}: sealed correction cannot be opened ({exc})",
                                                type="NoticeDataError", non_retryable=True) from None
                     data = notice_data.corrected(previous["data"], corrections, number, issued_on)
+                elif req.notice_type == referral_pack.NOTICE_TYPE:  # the council's pack (諮問書と関係書類)
+                    data = await referral_pack.gather(conn, number=number, issued_on=issued_on, appeal=case,
+                                                      cause=event, appellant_name=addressee.name, profile=self.profile)
                 elif req.case_id.startswith("A-"):
+                    appealed = await cases.case_state(conn, case["request_id"]) if case.get("request_id") else None
                     data = notice_data.build_appeal(req.notice_type, number=number, issued_on=issued_on, appeal=case,
-                                                    event=event.data, addressee=addressee, profile=self.profile)
+                                                    event=event.data, addressee=addressee, profile=self.profile,
+                                                    request_kind=(appealed or {}).get("kind"))
                 else:
                     data = notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
                                              event=event.data, addressee=addressee, profile=self.profile,
@@ -77,7 +84,10 @@ class NoticeActivities:
                 try:
                     # ~185 ms of CPU per PDF (docs/performance.md): off the event loop, so the worker's
                     # other tasks (event recording, polls, heartbeats) keep moving meanwhile.
-                    rendered = await asyncio.to_thread(render, req.notice_type, data)
+                    if req.notice_type == referral_pack.NOTICE_TYPE:
+                        rendered = await asyncio.to_thread(referral_pack.render, data)
+                    else:
+                        rendered = await asyncio.to_thread(render, req.notice_type, data)
                 except NoticeDataError as exc:
                     raise ApplicationError(str(exc), type="NoticeDataError", non_retryable=True) from exc
                 notice_id = "N-" + _random.token_hex(8)

@@ -75,6 +75,8 @@ def build(
         data["challenge"] = challenge(profile)
     elif notice_type.startswith("decision_"):
         data.update(_decision(notice_type, case, decision, profile))
+    elif notice_type in notice_data_pi.PROCEDURE_TYPES:  # APPI 補正 / 移送 / third party (第77条③, 第85条, 第86条)
+        data.update(notice_data_pi.procedure(notice_type, case, event, decision, challenge(profile), profile))
     elif notice_type == "pi_receipt":
         pi = notice_data_pi.receipt(case, addressee)
         data["request"] |= pi.pop("request_extra", {})
@@ -148,9 +150,10 @@ RULING_MAIN_TEXT = {
 
 def build_appeal(
     notice_type: str, *, number: str, issued_on: str, appeal: dict[str, Any], event: dict[str, Any],
-    addressee: Party, profile: Profile,
+    addressee: Party, profile: Profile, request_kind: str | None = None,
 ) -> dict[str, Any]:
-    """Data of an appeal notice: 補正命令書, 諮問通知書 (to each party concerned), 裁決書."""
+    """Data of an appeal notice: 補正命令書, 諮問通知書 (to each party concerned), 裁決書. ``request_kind``: the
+    kind of the request appealed (a self-information one is referred under the APPI)."""
     dept = profile.department(appeal["department"])
     data: dict[str, Any] = {
         "number": number,
@@ -168,13 +171,17 @@ def build_appeal(
     elif notice_type == "referral_notice":
         data["basis"] = "行政不服審査法第43条第3項"
         data["referral"] = {"council": profile.council.name, "referred_on": event["referred_on"]}
+        if request_kind in notice_data_pi.si.KINDS:  # 審査請求 on a self-information decision (APPI 105, 106)
+            data.update(notice_data_pi.referral(request_kind))
+            data["referral"]["basis"] = notice_data_pi.si.COUNCIL_REFERRAL_BASIS
     elif notice_type == "ruling":
         ruling = event["ruling"]
         report = appeal.get("report") or {}
         data["addressee"]["address"] = addressee.address or "（住所不明）"
         data["ruling"] = {
             "outcome": ruling, "ruled_on": event["ruled_on"], "reasons": event.get("text") or "別紙のとおり",
-            "main_text": RULING_MAIN_TEXT.get(ruling),
+            "main_text": notice_data_pi.ruling_main_text(request_kind, ruling) if request_kind in
+            notice_data_pi.si.KINDS else RULING_MAIN_TEXT.get(ruling),
             "scope": "、".join(f"{i['title']}（{i['disclosure']}）" for i in event.get("scope", [])) or None,
             "council_report": report.get("text"),
         }

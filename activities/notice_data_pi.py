@@ -15,6 +15,13 @@ from domain.profile import Profile
 from store.parties import Party
 
 APPI = "個人情報の保護に関する法律"
+# The procedural notices of a self-information request (their data: procedure()).
+PROCEDURE_TYPES = frozenset(
+    {"pi_correction_request", "pi_transfer", "pi_third_party_opinion_request", "pi_third_party_disclosure_notice"}
+)
+_CORRECTION_ARTICLE = {si.DISCLOSURE: "第77条第3項", si.CORRECTION: "第91条第3項", si.SUSPENSION: "第99条第3項"}
+THIRD_PARTY_INFORMATION = "開示請求に係る保有個人情報に含まれるあなたに関する情報（詳しくは担当までお問い合わせください。）"
+_TRANSFER_ARTICLE = {si.DISCLOSURE: "第85条第1項", si.CORRECTION: "第96条第1項"}
 
 
 def _basis(kind: str, article: str) -> str:
@@ -117,3 +124,71 @@ def decision(
     if outcome != "full":
         out["challenge"] = challenge(profile, kyoji)
     return out
+
+
+def procedure(
+    notice_type: str,
+    case: dict[str, Any],
+    event: dict[str, Any],
+    decision: dict[str, Any],
+    kyoji: dict[str, Any],
+    profile: Profile,
+) -> dict[str, Any]:
+    """補正 (第77条③ / 第91条③ / 第99条③), 移送 (第85条① / 第96条①), the third party's 意見照会 (第86条①) and,
+    to a third party who objected, the notice of the disclosure decision (第86条③, with its 教示)."""
+    kind = case["kind"]
+    what = si.what(kind)
+    if notice_type == "pi_correction_request":
+        return {
+            "title": f"保有個人情報{what}請求書の補正について（依頼）",
+            "basis": _basis(kind, _CORRECTION_ARTICLE[kind]),
+            "correction": {"what": event["what"], "respond_by": event["respond_by"]},
+        }
+    if notice_type == "pi_transfer":
+        return {
+            "title": f"保有個人情報{what}請求事案移送通知書",
+            "basis": _basis(kind, _TRANSFER_ARTICLE.get(kind, _TRANSFER_ARTICLE[si.DISCLOSURE])),
+            "transfer": {"to": event.get("to_body_name") or event["to_body"], "on": event["transferred_on"],
+                         "reason": event["reason"] or "移送"},
+        }
+    # The third party is not told what the person asked for (the subject describes the person), only that
+    # information about them is in it (施行令 on 第86条: the date and the third party's own information).
+    if notice_type == "pi_third_party_opinion_request":
+        return {
+            "basis": _basis(kind, "第86条第2項" if event.get("mandatory") else "第86条第1項"),
+            "third_party": {"information": THIRD_PARTY_INFORMATION, "respond_by": event["respond_by"]},
+        }
+    return {  # pi_third_party_disclosure_notice
+        "basis": _basis(kind, "第86条第3項"),
+        "third_party": {"information": THIRD_PARTY_INFORMATION, "decided_on": decision["decided_on"],
+                        "disclosure_on": decision["earliest_disclosure_on"],
+                        "reason": decision.get("reason_text") or "開示の理由は開示決定通知書のとおり"},
+        "challenge": challenge(profile, kyoji),
+    }
+
+
+# 諮問 of an appeal on a self-information decision: the mayor refers it to the council under 第105条③
+# (which applies 第105条① to a local body) and tells the parties under 第106条② (applying 第106条①).
+REFERRAL_BASIS = f"{APPI}第106条第2項において準用する同条第1項"
+
+
+def referral(request_kind: str) -> dict[str, Any]:
+    """The 諮問通知書 of an appeal on a self-information decision: its title and notice basis (the caller adds
+    the 諮問 basis, 第105条③, to ``referral``)."""
+    return {
+        "basis": REFERRAL_BASIS,
+        "title": "諮問通知書（保有個人情報" + si.what(request_kind) + "決定等に係る審査請求）",
+    }
+
+
+_RULING_VERB = {si.DISCLOSURE: "開示する", si.CORRECTION: "訂正する", si.SUSPENSION: "利用停止をする"}
+
+
+def ruling_main_text(request_kind: str, ruling: str) -> str | None:
+    """主文 of a grant on a self-information decision: the records are 開示 / 訂正 / 利用停止, not 公開."""
+    verb = _RULING_VERB[request_kind]
+    if ruling == "granted":
+        return f"処分庁が行った決定を取り消し、審査請求に係る保有個人情報を{verb}。"
+    if ruling == "partly_granted":
+        return f"処分庁が行った決定の一部を取り消し、別紙のとおり審査請求に係る保有個人情報を{verb}。"
+    return None

@@ -56,6 +56,9 @@ PARTY_FIELDS: dict[str, tuple[str, ...]] = {
     AD: (),
 }
 CONTACT_FIELDS = frozenset({"address", "phone", "email"})
+# Roles granted only with a second person's confirmation (api/routes/users.py, issue 17): the records officer
+# and every role that receives contact data.
+FOUR_EYES_ROLES = frozenset({RO} | {r for r, fields in PARTY_FIELDS.items() if CONTACT_FIELDS & set(fields)})
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,11 @@ MATRIX: dict[str, Grant] = {
     f"GET {V1}/users": allow(AD),
     f"POST {V1}/users": allow(AD),
     f"PATCH {V1}/users/{{username}}": allow(AD),
+    # Four-eyes grants of a role that sees contact data: one of admin / records officer proposes, the other confirms
+    f"GET {V1}/users/grants": allow(AD, RO),
+    f"POST {V1}/users/grants": allow(AD, RO),
+    f"POST {V1}/users/grants/{{grant_id}}/confirm": allow(AD, RO),
+    f"POST {V1}/users/grants/{{grant_id}}/withdraw": allow(AD, RO),
     # Requests (情報公開請求)
     f"POST {V1}/requests": allow(FD, RO),
     f"GET {V1}/requests": allow(STAFF),  # the list itself is limited to the caller's department (list_scope)
@@ -137,6 +145,7 @@ MATRIX: dict[str, Grant] = {
     **_action_rows(f"{V1}/appeals/{{appeal_id}}", "appeal:appeal_id", _APPEAL_ACTS),
     # Review council (審査会)
     f"GET {V1}/council/referrals": allow(CO, RO),
+    f"GET {V1}/council/referrals/{{appeal_id}}/packs/{{version}}.pdf": allow(CO, RO, on="appeal:appeal_id"),
     **_action_rows(f"{V1}/council/referrals/{{appeal_id}}", "appeal:appeal_id", _COUNCIL_ACTS),
     f"GET {V1}/council/reports": allow(CO, RO),
     f"POST {V1}/council/reports/{{request_id}}/mark-reported": allow(CO, RO, on="request:request_id"),
@@ -175,17 +184,17 @@ MATRIX: dict[str, Grant] = {
     # Personal-information registers (個人情報ファイル簿 / 個人情報取扱登録簿): department staff keep their own
     # department's entries, the records officer all; the front desk reads the published list; the council the
     # year's summary (counts only)
-    f"GET {V1}/registers/entries": allow(RV, AP, RO),  # limited to the caller's department (list_scope)
-    f"POST {V1}/registers/entries": allow(RV, AP, RO),  # department staff: their own department only
-    f"GET {V1}/registers/entries/{{entry_id}}": allow(RV, AP, RO, on="register:entry_id"),
-    f"POST {V1}/registers/entries/{{entry_id}}/change": allow(RV, AP, RO, on="register:entry_id"),
-    f"POST {V1}/registers/entries/{{entry_id}}/abolish": allow(RV, AP, RO, on="register:entry_id"),
-    f"GET {V1}/registers/entries/{{entry_id}}/uses": allow(RV, AP, RO, on="register:entry_id"),
-    f"POST {V1}/registers/entries/{{entry_id}}/uses": allow(RV, AP, RO, on="register:entry_id"),
-    f"GET {V1}/registers/published": allow(STAFF),
-    f"GET {V1}/registers/published.csv": allow(STAFF),
-    f"GET {V1}/registers/published.xlsx": allow(STAFF),
-    f"GET {V1}/registers/published.pdf": allow(STAFF),
+    # (contract.md paths: /registers/files, /registers/uses)
+    f"GET {V1}/registers/files": allow(STAFF),  # as kept (keepers; department staff: their own), or published
+    f"POST {V1}/registers/files": allow(RV, AP, RO),  # department staff: their own department only
+    f"GET {V1}/registers/files.csv": allow(STAFF),  # the published list on a date
+    f"GET {V1}/registers/files.xlsx": allow(STAFF),
+    f"GET {V1}/registers/files.pdf": allow(STAFF),
+    f"GET {V1}/registers/files/{{file_id}}": allow(RV, AP, RO, on="register:file_id"),
+    f"POST {V1}/registers/files/{{file_id}}/change": allow(RV, AP, RO, on="register:file_id"),
+    f"POST {V1}/registers/files/{{file_id}}/abolish": allow(RV, AP, RO, on="register:file_id"),
+    f"GET {V1}/registers/uses": allow(RV, AP, RO),  # limited to the caller's department's entries
+    f"POST {V1}/registers/uses": allow(RV, AP, RO),  # file_id of the caller's department (else 422)
     f"GET {V1}/council/registers": allow(CO, RO),
     # Audit and the Temporal UI codec server
     f"GET {V1}/audit": allow(RO),

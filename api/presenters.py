@@ -149,6 +149,16 @@ EVENT_LABELS = {
     "RequestReopened": "裁決・判決による再開", "NcndReported": "存否応答拒否の審査会への報告",
     "RequestWithdrawn": "取下げ", "RequestTransferred": "移送", "CaseClosed": "終結",
     "NoticeReissued": "通知書の訂正", "NoticeFailed": "通知書の作成失敗",
+    "CalendarChanged": "閉庁日の変更による期限の見直し", "RemainderReminderSent": "残りの部分の期限前の通知",
+    "RemainderOverdue": "残りの部分の決定期限の経過",
+    # appeals (審査請求) and suits (取消訴訟): the same timeline component shows them
+    "AppealFiled": "審査請求の受付", "AppealCorrectionOrdered": "補正命令", "AppealCorrected": "補正",
+    "AppealWithdrawn": "審査請求の取下げ", "ReferredToCouncil": "審査会への諮問", "ExplanationFiled": "理由説明書の提出",
+    "CouncilSessionRecorded": "審査会の開催", "CouncilReportAdopted": "答申", "RulingIssued": "裁決",
+    "LateReasonRecorded": "遅延理由の記録", "AppealCorrectionLapsed": "補正期間の経過",
+    "ExplanationOverdue": "理由説明書の提出期限の経過", "CouncilReportReminder": "答申期限前の通知",
+    "CouncilReportOverdue": "答申期限の経過", "SuitFiled": "訴えの提起", "JudgmentEntered": "判決",
+    "SuitAppealed": "上訴", "SuitAppealWindowLapsed": "上訴期間の経過", "SuitFinal": "判決の確定",
 }
 
 
@@ -218,13 +228,23 @@ def appeal_detail(row: asyncpg.Record, principal: Principal, *, appellant: Party
         "appellant": {"party_id": appellant.party_id, "name": appellant.name} if appellant and principal.role == "council"
         else party_view(appellant, principal),
         "notices": [notice_meta(n) for n in notices],
+        "referral_packs": referral_packs(row["appeal_id"], notices),
     })
     return out
 
 
-def referral(row: asyncpg.Record, appellant: Party | None) -> dict[str, Any]:
+def referral_packs(appeal_id: str, notices: list[asyncpg.Record]) -> list[dict[str, Any]]:
+    """The referral pack's versions (諮問書と関係書類), oldest first; the PDF link the council may open."""
+    packs = [n for n in notices if n["notice_type"] == "referral_pack"]
+    return [{"version": i, "id": n["notice_id"], "number": n["number"], "issued_on": _iso(n["issued_on"]),
+             "sha256": n["sha256"], "pdf": f"/api/v1/council/referrals/{appeal_id}/packs/{i}.pdf"}
+            for i, n in enumerate(packs, start=1)]
+
+
+def referral(row: asyncpg.Record, appellant: Party | None,
+             notices: list[asyncpg.Record] | None = None) -> dict[str, Any]:
     """What the council sees: decision, reasons, withheld documents (in camera), the department's
-    explanation, sessions — and of the people only the appellant's name."""
+    explanation, sessions, the referral pack's versions — and of the people only the appellant's name."""
     state = row["state"]
     return {
         **appeal_summary(row),
@@ -236,6 +256,7 @@ def referral(row: asyncpg.Record, appellant: Party | None) -> dict[str, Any]:
         "explanation": state.get("explanation_text"),
         "sessions": state.get("sessions", []),
         "report": state.get("report"),
+        "referral_packs": referral_packs(row["appeal_id"], notices or []),
     }
 
 

@@ -1,9 +1,9 @@
 """Per-user rate limits on the registration endpoints (a FastAPI dependency).
 
-An in-memory sliding window: exact for ONE API process. Several API replicas
-each keep their own window, so a user could get ``replicas × limit``; a
-multi-replica deployment needs a shared store (a PostgreSQL table or Redis)
-behind the same :meth:`SlidingWindow.hit` interface.
+A sliding window kept in PostgreSQL (``rate_limit_hits``, migration 0021), so several API replicas share
+it: a user gets at most ``limit`` registrations per minute however many replicas answer (issue 16). The
+window is read under a per-key advisory lock, so two replicas cannot both accept the last slot, and on
+the database's clock, so replicas with drifting clocks still agree.
 
 ``REGISTRATIONS_PER_MINUTE`` is read on every call, so tests can lower it with
 ``monkeypatch``; ``KAIJI_REGISTRATION_RATE_LIMIT`` sets it at start-up
@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import math
 import os
-import time
-from collections import deque
 
+import asyncpg
 import structlog
 from fastapi import Depends, Request
 
@@ -27,31 +26,31 @@ from store import audit
 
 REGISTRATIONS_PER_MINUTE = int(os.environ.get("KAIJI_REGISTRATION_RATE_LIMIT", "60"))
 WINDOW_SECONDS = 60.0
+BUCKET = "registration"
 log = structlog.get_logger("kaiji.ratelimit")
 
 
-class SlidingWindow:
-    """At most ``limit`` hits per key within any ``window`` seconds."""
-
-    def __init__(self) -> None:
-        self._hits: dict[str, deque[float]] = {}
-
-    def hit(self, key: str, limit: int, window: float, now: float | None = None) -> float | None:
-        """Record a hit and return None, or refuse it and return the seconds until one is allowed."""
-        now = time.monotonic() if now is None else now
-        hits = self._hits.setdefault(key, deque())
-        while hits and hits[0] <= now - window:
-            hits.popleft()
-        if len(hits) >= limit:
-            return hits[0] + window - now
-        hits.append(now)
+async def hit(conn: asyncpg.Connection, bucket: str, key: str, limit: int, window: float) -> float | None:
+    """Record a hit and return None, or refuse it and return the seconds until one is allowed."""
+    async with conn.transaction():
+        await conn.execute("select pg_advisory_xact_lock(hashtextextended('kaiji.ratelimit:' || $1 || ':' || $2, 0))",
+                           bucket, key)
+        await conn.execute("delete from rate_limit_hits where bucket = $1 and key = $2"
+                           " and at <= clock_timestamp() - make_interval(secs => $3)", bucket, key, window)
+        row = await conn.fetchrow(
+            """select count(*) as n, extract(epoch from min(at) + make_interval(secs => $3) - clock_timestamp())
+                      as wait
+                 from rate_limit_hits where bucket = $1 and key = $2""", bucket, key, window)
+        if row["n"] >= limit:
+            return max(0.0, float(row["wait"]))
+        await conn.execute("insert into rate_limit_hits (bucket, key, at) values ($1, $2, clock_timestamp())",
+                           bucket, key)
         return None
 
-    def clear(self) -> None:
-        self._hits.clear()
 
-
-registrations = SlidingWindow()
+async def clear(conn: asyncpg.Connection, bucket: str = BUCKET) -> None:
+    """Forget every hit of ``bucket`` (tests; an operator lifting a limit by hand)."""
+    await conn.execute("delete from rate_limit_hits where bucket = $1", bucket)
 
 
 async def registration_limit(request: Request, principal: Principal = Depends(authorized)) -> None:
@@ -59,13 +58,13 @@ async def registration_limit(request: Request, principal: Principal = Depends(au
     limit = REGISTRATIONS_PER_MINUTE
     if limit <= 0:
         return
-    wait = registrations.hit(principal.username, limit, WINDOW_SECONDS)
-    if wait is None:
-        return
-    retry = max(1, math.ceil(wait))
-    detail = {"limit": limit, "window_seconds": WINDOW_SECONDS, "path": request.url.path, "retry_after": retry}
-    log.warning("rate_limit.exceeded", user=principal.username, **detail)
     async with request.app.state.kaiji.pool.acquire() as conn:
+        wait = await hit(conn, BUCKET, principal.username, limit, WINDOW_SECONDS)
+        if wait is None:
+            return
+        retry = max(1, math.ceil(wait))
+        detail = {"limit": limit, "window_seconds": WINDOW_SECONDS, "path": request.url.path, "retry_after": retry}
+        log.warning("rate_limit.exceeded", user=principal.username, **detail)
         await audit.append(conn, audit.AuditEntry(principal.username, principal.role, "rate_limit.exceeded",
                                                   detail=detail))
     raise ApiError(429, f"Too many registrations: at most {limit} per minute. Try again in {retry} s.",

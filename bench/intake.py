@@ -517,6 +517,7 @@ def report(args: argparse.Namespace, res: Results, elapsed: float) -> int:
 
 
 async def bench(args: argparse.Namespace, proc: subprocess.Popen, log: Path, ports: Ports) -> Results:
+    from kaiji.embedded import owner_url  # the stack's PostgreSQL asks for a password (issue 17)
     api_url = f"http://127.0.0.1:{ports.api}"
     temporal = f"127.0.0.1:{ports.temporal}"
     t0 = time.monotonic()
@@ -528,7 +529,7 @@ async def bench(args: argparse.Namespace, proc: subprocess.Popen, log: Path, por
     print("raw baseline: bare Temporal …", flush=True)
     wf = await bench_temporal(temporal, args.n, args.concurrency, probe)
     print("raw baseline: bare asyncpg …", flush=True)
-    pg = await bench_asyncpg(f"postgresql://postgres@127.0.0.1:{ports.pg}/kaiji", args.n, args.concurrency, probe)
+    pg = await bench_asyncpg(owner_url(log.parent / "data", ports.pg, "kaiji"), args.n, args.concurrency, probe)
     print(f"Kaiji: {args.n} registrations, then draft-decision and approve-decision each …", flush=True)
     kaiji, decided = await bench_kaiji(api_url, args.n, args.concurrency, probe)
     sample = decided[:: max(1, len(decided) // 20)]  # ~20 cases

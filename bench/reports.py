@@ -164,7 +164,7 @@ async def main(args: argparse.Namespace) -> int:
         try:
             port = free_port()
             embedded.start_postgres(sup, Path(d), port)
-            dsn = f"postgresql://postgres@127.0.0.1:{port}/bench"
+            dsn = embedded.owner_url(Path(d), port, "bench")  # scram (issue 17)
             for _ in range(300):
                 try:
                     await ensure_database(dsn)

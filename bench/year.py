@@ -188,6 +188,7 @@ def pct(values: list[float], p: int) -> float:
 
 
 async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
+    from kaiji.embedded import owner_url  # the stack's PostgreSQL asks for a password (issue 17)
     api_url = f"http://127.0.0.1:{ports.api}"
     temporal = f"127.0.0.1:{ports.temporal}"
     await wait_ready(proc, log, api_url)
@@ -233,7 +234,7 @@ async def bench(args: argparse.Namespace, proc, log: Path, ports: Ports) -> int:
         )
         wf = await bench_temporal(temporal, m, args.concurrency, probe)
         pg = await bench_asyncpg(
-            f"postgresql://postgres@127.0.0.1:{ports.pg}/kaiji", m, args.concurrency, probe
+            owner_url(log.parent / "data", ports.pg, "kaiji"), m, args.concurrency, probe
         )
         many_reg = Phase(f"register at c={args.concurrency}", "req/s")
         await run_phase(many_reg, [800_000 + i for i in range(m)], args.concurrency, reg, probe)

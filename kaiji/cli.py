@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from kaiji.cli_calendar import calendar_app
+from kaiji.cli_registers import registers_app
 from kaiji.cli_reports import import_app, report_app, simulate
 from kaiji.settings import SettingsError, load_settings
 
@@ -26,6 +27,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(import_app, name="import")
 app.command("simulate")(simulate)
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(registers_app, name="registers")
 
 
 def _settings():
@@ -36,10 +38,13 @@ def _settings():
         raise typer.Exit(2) from None
 
 
-async def _with_conn(fn):
+async def _with_conn(fn, *, owner: bool = False):
+    """A connection as the app role, or (``owner``: migrate, projections rebuild, keys rotate) as the schema
+    owner, KAIJI_MIGRATE_DATABASE_URL (store/roles.py)."""
     from store.db import connect
 
-    conn = await connect(_settings().effective_database_url())
+    settings = _settings()
+    conn = await connect(settings.effective_migrate_url() if owner else settings.effective_database_url())
     try:
         return await fn(conn)
     finally:
@@ -113,9 +118,23 @@ def migrate_cmd() -> None:
     from store.notices import plaintext_count
 
     async def run(conn):
-        return await migrate(conn), await plaintext_count(conn)
+        applied = await migrate(conn)
+        settings = _settings()
+        from store import roles
 
-    applied, plaintext = asyncio.run(_with_conn(run))
+        if settings.database_url is None:  # embedded: the app role's password from its 0600 file
+            from kaiji.embedded import app_password
+
+            await roles.set_password(conn, app_password(settings.data_path))
+        elif settings.migrate_database_url:  # production: the app's URL names kaiji_app with its password
+            from urllib.parse import unquote, urlsplit
+
+            app_dsn = urlsplit(settings.database_url)
+            if app_dsn.username == roles.APP_ROLE and app_dsn.password:
+                await roles.set_password(conn, unquote(app_dsn.password))
+        return applied, await plaintext_count(conn)
+
+    applied, plaintext = asyncio.run(_with_conn(run, owner=True))
     typer.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
     if plaintext:
         typer.echo(f"{plaintext} notice(s) stored before migration 0009 are not encrypted yet: "
@@ -153,15 +172,53 @@ def user_add(username: str, role: Annotated[str, typer.Option()],
 
 @audit_app.command("verify")
 def audit_verify(expect_head: Annotated[str | None, typer.Option(help="seq:hash from `kaiji audit head`")] = None) -> None:
-    """Recompute the chain: exit 0 with count and head, or 1 naming the first broken entry."""
+    """Recompute the chain and check it against the newest signed checkpoint (`kaiji audit checkpoint`):
+    exit 0 with count, head and the checkpoint's age, or 1 naming what is broken."""
+    from kaiji import audit_checkpoint
     from store import audit
 
-    result = asyncio.run(_with_conn(lambda c: audit.verify(c, expect_head=expect_head)))
-    if result.ok:
-        typer.echo(f"ok: {result.entries} entries, head {result.head_seq}:{result.head}")
-        return
-    typer.echo(f"BROKEN at seq {result.broken_seq}: {result.reason}", err=True)
-    raise typer.Exit(1)
+    settings = _settings()
+
+    async def run(conn):
+        return await audit.verify(conn, expect_head=expect_head), await audit_checkpoint.verify(conn, settings)
+
+    result, signed = asyncio.run(_with_conn(run))
+    if not result.ok:
+        typer.echo(f"BROKEN at seq {result.broken_seq}: {result.reason}", err=True)
+        raise typer.Exit(1)
+    if not signed.ok:
+        typer.echo(f"BROKEN: {signed.reason}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {result.entries} entries, head {result.head_seq}:{result.head}")
+    if signed.checkpoint is None:
+        typer.echo("warning: no signed checkpoint yet (run `kaiji audit checkpoint`)", err=True)
+    else:
+        typer.echo(f"checkpoint: seq {signed.checkpoint.seq} signed {signed.checkpoint.at} "
+                   f"({_age(signed.age_seconds or 0)} ago), signature valid, chain matches")
+
+
+def _age(seconds: int) -> str:
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    return f"{days}d {hours}h" if days else f"{hours}h {rest // 60}m"
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint_cmd(
+    create_key: Annotated[bool, typer.Option(help="generate KAIJI_AUDIT_CHECKPOINT_KEY (0600) if it is absent")] = False,
+) -> None:
+    """Sign the chain head (Ed25519, key outside the database) and write it to the checkpoint directory."""
+    from kaiji import audit_checkpoint
+
+    settings = _settings()
+    try:
+        written = asyncio.run(_with_conn(lambda c: audit_checkpoint.write(c, settings, create_key=create_key)))
+    except audit_checkpoint.CheckpointError as exc:
+        typer.echo(f"refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    cp = written.checkpoint
+    state = "written" if written.created else "already signed"
+    typer.echo(f"checkpoint {state}: seq {cp.seq}:{cp.hash} key {cp.key_id} -> {written.path}")
 
 
 @audit_app.command("head")
@@ -178,7 +235,7 @@ def projections_rebuild(check: Annotated[bool, typer.Option(help="only compare; 
     """Replay every event into fresh projections (and replace the live ones unless --check)."""
     from store.rebuild import rebuild
 
-    diffs = asyncio.run(_with_conn(lambda c: rebuild(c, check=check)))
+    diffs = asyncio.run(_with_conn(lambda c: rebuild(c, check=check), owner=True))  # a scratch schema: DDL
     if diffs:
         for d in diffs:
             typer.echo(f"DIFFERENCE: {d}", err=True)
@@ -200,12 +257,76 @@ def keys_rotate() -> None:
     async def rotate_all(conn):
         return await vault.rotate(conn), await notices.rotate(conn, secrets.cipher)
 
-    parties, notes = asyncio.run(_with_conn(rotate_all))
+    parties, notes = asyncio.run(_with_conn(rotate_all, owner=True))  # notices' ciphertext: owner only
     key = secrets.keyring.primary_id
     typer.echo(f"parties: re-encrypted {parties} record(s) with key {key}")
     typer.echo(f"notices: re-encrypted {notes.reencrypted} record(s) with key {key}")
     if notes.encrypted:
         typer.echo(f"notices: encrypted {notes.encrypted} record(s) stored in plaintext before migration 0009")
+
+
+@app.command("backup")
+def backup_cmd(folder: Annotated[str, typer.Argument(help="a new folder: kaiji.dump + manifest.json")],
+               pg_bin: Annotated[str | None, typer.Option(help="folder of pg_dump (default: the wheel's)")] = None,
+               ) -> None:
+    """Dump PostgreSQL (pg_dump, one snapshot) with the audit head of that snapshot (kaiji/backup.py)."""
+    from pathlib import Path
+
+    from kaiji.backup import BackupError, backup
+
+    try:
+        m = asyncio.run(backup(_settings().effective_database_url(), Path(folder),
+                               pg_bin=Path(pg_bin) if pg_bin else None))
+    except BackupError as exc:
+        typer.echo(f"kaiji backup: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"backup in {folder}: audit head {m.audit_head}, {m.open_cases} open case(s), "
+               f"schema {m.last_migration}")
+    typer.echo("keep the audit head apart from the dump as well (it proves the restore is complete)")
+
+
+@app.command("restore")
+def restore_cmd(folder: Annotated[str, typer.Argument(help="a folder written by `kaiji backup`")],
+                expect_head: Annotated[str | None, typer.Option(help="seq:hash kept apart (default: the manifest's)")] = None,
+                pg_bin: Annotated[str | None, typer.Option(help="folder of pg_restore (default: the wheel's)")] = None,
+                workflows: Annotated[bool, typer.Option(help="check the open cases' workflows on Temporal "
+                                                             "(default: when KAIJI_TEMPORAL_ADDRESS is set)")] = True,
+                ) -> None:
+    """Restore a backup into the EMPTY database of KAIJI_DATABASE_URL, then check audit, projections, workflows."""
+    from pathlib import Path
+
+    from temporalio.client import Client
+
+    from kaiji.backup import BackupError, check_workflows, restore
+    from kaiji.temporal import tls_config
+
+    settings = _settings()
+    url = settings.effective_database_url()
+
+    async def run():
+        report = await restore(url, Path(folder), pg_bin=Path(pg_bin) if pg_bin else None, expect_head=expect_head)
+        if workflows and settings.temporal_address:
+            client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                          tls=tls_config(settings), api_key=settings.temporal_api_key)
+            await check_workflows(report, url, client)
+        return report
+
+    try:
+        report = asyncio.run(run())
+    except BackupError as exc:
+        typer.echo(f"kaiji restore: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"restored {folder} (taken {report.manifest.taken_at}, schema {report.manifest.last_migration})")
+    typer.echo(f"audit: {'ok' if report.audit_ok else 'BROKEN'}: {report.audit_detail}")
+    for d in report.projection_differences:
+        typer.echo(f"projections: DIFFERENCE: {d}", err=True)
+    if not report.projection_differences:
+        typer.echo("projections match the events")
+    if report.workflows_checked:
+        typer.echo(f"workflows: {report.workflows_found} open case(s) running, {len(report.workflows_missing)} missing"
+                   + (": " + ", ".join(report.workflows_missing[:20]) if report.workflows_missing else ""))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command("reservations")

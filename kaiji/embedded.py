@@ -20,6 +20,45 @@ import psutil
 from kaiji.processes import Child, Supervisor
 
 PG_SYSTEM_USER = "embedded_postgres"  # postgres refuses to run as root
+OWNER = "postgres"  # the embedded cluster's superuser: owns the schema, runs migrations
+APP_ROLE = "kaiji_app"  # what the API and worker log in as (store/roles.py)
+OWNER_PASSWORD_FILE = "pg_owner_password"
+APP_PASSWORD_FILE = "pg_app_password"
+# Password authentication everywhere (issue 17): TCP on loopback and the socket in the data folder alike.
+HBA = """# Written by Kaiji (kaiji/embedded.py): every connection needs a password (scram-sha-256).
+local   all             all                                     scram-sha-256
+host    all             all             127.0.0.1/32            scram-sha-256
+host    all             all             ::1/128                 scram-sha-256
+local   replication     all                                     scram-sha-256
+host    replication     all             127.0.0.1/32            scram-sha-256
+"""
+
+
+def _password(data: Path, name: str) -> str:
+    """A generated password kept in ``data/secrets/<name>`` (0600); URL-safe, so it goes into a DSN as is."""
+    import secrets as _secrets
+
+    from kaiji.security.keys import read_or_create_secret_file
+
+    folder = data / "secrets"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return read_or_create_secret_file(folder / name, lambda: _secrets.token_urlsafe(32)).strip()
+
+
+def owner_password(data: Path) -> str:
+    return _password(data, OWNER_PASSWORD_FILE)
+
+
+def app_password(data: Path) -> str:
+    return _password(data, APP_PASSWORD_FILE)
+
+
+def owner_url(data: Path, port: int, database: str = "postgres") -> str:
+    return f"postgresql://{OWNER}:{owner_password(data)}@127.0.0.1:{port}/{database}"
+
+
+def app_url(data: Path, port: int, database: str = "kaiji") -> str:
+    return f"postgresql://{APP_ROLE}:{app_password(data)}@127.0.0.1:{port}/{database}"
 
 
 def postgres_bin() -> Path:
@@ -79,17 +118,64 @@ def start_postgres(sup: Supervisor, data: Path, port: int, *, restartable: bool 
             ensure_prefix_permissions(pgdata)
             pw = pwd.getpwnam(user)
             os.chown(pgdata, pw.pw_uid, pw.pw_gid)
-        subprocess.run(
-            [str(postgres_bin() / "initdb"), "-D", str(pgdata), "-U", "postgres", "--auth=trust",
-             "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
-            check=True, user=user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
+        _initdb(pgdata, owner_password(data), user)
     _clear_stale_pidfile(pgdata)
     argv = [str(postgres_bin() / "postgres"), "-D", str(pgdata), "-p", str(port), "-h", "127.0.0.1",
             "-k", str(pgdata), "-c", "fsync=on", "-c", "max_connections=200"]
     # SIGINT = PostgreSQL's "fast" shutdown: roll back open transactions, checkpoint, exit.
     return sup.start("postgres", argv, user=user, stop_signal=signal.SIGINT, restartable=restartable,
                      prepare=lambda: _clear_stale_pidfile(pgdata))
+
+
+def _initdb(pgdata: Path, password: str, user: str | None) -> None:
+    """A new cluster with scram-sha-256 from the start: the superuser's password comes from a file readable
+    only by the server's system user, removed right after."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix="kaiji-pw-")
+    try:
+        os.write(fd, password.encode() + b"\n")
+        os.close(fd)
+        if user:
+            import pwd
+
+            pw = pwd.getpwnam(user)
+            os.chown(name, pw.pw_uid, pw.pw_gid)
+        subprocess.run(
+            [str(postgres_bin() / "initdb"), "-D", str(pgdata), "-U", OWNER, "--auth=scram-sha-256",
+             f"--pwfile={name}", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
+            check=True, user=user, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+    finally:
+        os.unlink(name)
+    (pgdata / "pg_hba.conf").write_text(HBA)
+
+
+def trusts_everyone(data: Path) -> bool:
+    """A cluster made before password authentication (``--auth=trust``): `secure_existing` upgrades it."""
+    hba = data / "pgdata" / "pg_hba.conf"
+    return hba.exists() and any(line.split()[-1:] == ["trust"] for line in hba.read_text().splitlines()
+                                if line.strip() and not line.lstrip().startswith("#"))
+
+
+async def secure_existing(data: Path, port: int) -> bool:
+    """Give the superuser of a trust cluster its password, then switch pg_hba to scram-sha-256 and reload.
+    Returns True if it did (a cluster from before issue 17); False for one that already asks."""
+    if not trusts_everyone(data):
+        return False
+    import asyncpg
+
+    conn = await asyncpg.connect(f"postgresql://{OWNER}@127.0.0.1:{port}/postgres", timeout=5)
+    try:
+        sql = await conn.fetchval("select format('alter role %I password %L', $1::text, $2::text)", OWNER,
+                                  owner_password(data))
+        await conn.execute(sql)
+        hba = data / "pgdata" / "pg_hba.conf"
+        hba.write_text(HBA)  # same file, same owner
+        await conn.execute("select pg_reload_conf()")
+    finally:
+        await conn.close()
+    return True
 
 
 def start_temporal(sup: Supervisor, data: Path, port: int, ui_port: int, codec_endpoint: str | None = None, *,

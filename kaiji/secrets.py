@@ -18,6 +18,8 @@ class Secrets:
     keyring: KeyRing
     search_key: SearchKey
     token_key: bytes
+    # Seals actions sent to Temporal (kaiji/security/action_seal.py); None only in tests that build Secrets.
+    seal_key: bytes | None = None
 
     @property
     def cipher(self) -> FieldCipher:
@@ -44,4 +46,11 @@ def load_secrets(settings: Settings) -> Secrets:
 
         spec = read_or_create_secret_file(folder / "token_key", lambda: b64url_encode(os.urandom(32)))
         token_key = b64url_decode(spec.strip())
-    return Secrets(keyring=keyring, search_key=search, token_key=token_key)
+    if settings.seal_key:
+        seal_key = settings.seal_key.encode()
+    else:
+        import os
+
+        spec = read_or_create_secret_file(folder / "seal_key", lambda: b64url_encode(os.urandom(32)))
+        seal_key = b64url_decode(spec.strip())
+    return Secrets(keyring=keyring, search_key=search, token_key=token_key, seal_key=seal_key)

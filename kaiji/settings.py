@@ -6,6 +6,7 @@ the variable named instead of failing later in the middle of a case.
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 from pathlib import Path
 
@@ -57,6 +58,12 @@ class Settings(BaseSettings):
     search_key: str | None = None
     # Secret for signing bearer tokens; `kaiji up` generates one under data_dir.
     token_secret: str | None = None
+    # HMAC key sealing every action sent to Temporal (kaiji/security/action_seal.py); held by API, worker and
+    # CLI, never by the database or Temporal. Empty = a generated 0600 file under data_dir/secrets.
+    seal_key: str | None = None
+    # Migrations (and `projections rebuild`) run as the schema owner; the API and worker use database_url,
+    # the least-privilege role kaiji_app. Unset: database_url (production) or the embedded owner.
+    migrate_database_url: str | None = None
     token_ttl_seconds: int = Field(900, ge=60, le=86400)  # short-lived: 15 min (ASVS V3.5)
     # Faults (issue 17). How long the API waits for the case engine before answering 503; every staff
     # command expires that long after it was sent, so an action nobody waits for any more is refused.
@@ -74,6 +81,20 @@ class Settings(BaseSettings):
     restart_window_seconds: float = Field(60, gt=0, le=3600)
     # /docs and /redoc (assets served locally); false turns them off (issue 17).
     docs_enabled: bool = True
+    # Sign-in throttle (issue 17; docs/decisions/attackers.md "Guards"): password checks per client address
+    # within 15 minutes before the address is refused for 15 minutes, and failures per username from all
+    # addresses together before the name is refused everywhere.
+    login_address_limit: int = Field(30, ge=1, le=1_000_000)
+    login_name_limit: int = Field(50, ge=5, le=1_000_000)
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR networks).
+    # Empty (the default): the client address is the TCP peer, and X-Forwarded-For is ignored.
+    trusted_proxies: str = ""
+    # Signed audit checkpoints (kaiji/audit_checkpoint.py): the Ed25519 key file (0600; its public half
+    # next to it as <file>.pub) and the directory the checkpoints are written to, both outside the
+    # database. Unset: <data_dir>/secrets/audit_checkpoint_key (generated for the embedded stack) and
+    # <data_dir>/audit-checkpoints.
+    audit_checkpoint_key: Path | None = None
+    audit_checkpoint_dir: Path | None = None
     log_level: str = "info"
     log_format: str = "auto"  # auto | json | console
 
@@ -92,7 +113,7 @@ class Settings(BaseSettings):
             raise ValueError("must be one of auto, json, console")
         return v
 
-    @field_validator("token_secret")
+    @field_validator("token_secret", "seal_key")
     @classmethod
     def _token_secret(cls, v: str | None) -> str | None:
         # HS256 keys shorter than the hash (32 bytes) can be guessed offline from one token (RFC 7518 3.2).
@@ -103,7 +124,19 @@ class Settings(BaseSettings):
                              "print(secrets.token_urlsafe(32))')")
         return v
 
-    @field_validator("database_url")
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, v: str) -> str:
+        for part in filter(None, (p.strip() for p in v.split(","))):
+            ipaddress.ip_network(part, strict=False)  # ValueError names the bad entry
+        return v
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in self.trusted_proxies.split(",")
+                     if p.strip())
+
+    @field_validator("database_url", "migrate_database_url")
     @classmethod
     def _dsn(cls, v: str | None) -> str | None:
         if v and not v.startswith(("postgres://", "postgresql://")):
@@ -135,10 +168,25 @@ class Settings(BaseSettings):
         return self.data_dir.expanduser().resolve()
 
     def embedded_database_url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.pg_port}/kaiji"
+        """The embedded cluster as the API and worker see it: the role kaiji_app, password from its 0600 file."""
+        from kaiji.embedded import app_url
+
+        return app_url(self.data_path, self.pg_port)
+
+    def embedded_owner_url(self, database: str = "kaiji") -> str:
+        """The embedded cluster as its owner (migrations, rebuild): password from ``secrets/pg_owner_password``."""
+        from kaiji.embedded import owner_url
+
+        return owner_url(self.data_path, self.pg_port, database)
 
     def effective_database_url(self) -> str:
         return self.database_url or self.embedded_database_url()
+
+    def effective_migrate_url(self) -> str:
+        """Who runs migrations, `projections rebuild` and `keys rotate`: ``KAIJI_MIGRATE_DATABASE_URL``, else
+        ``KAIJI_DATABASE_URL`` (a production setup that keeps one owner role, as before), else the embedded
+        owner."""
+        return self.migrate_database_url or self.database_url or self.embedded_owner_url()
 
     def effective_temporal_address(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"

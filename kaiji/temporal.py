@@ -13,6 +13,7 @@ from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
 from kaiji.secrets import Secrets
+from kaiji.security.action_seal import SealingInterceptor
 from kaiji.security.codec import data_converter
 from kaiji.settings import Settings
 
@@ -39,13 +40,16 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
 
 async def connect_client(settings: Settings, secrets: Secrets, *, interceptors: Sequence[Interceptor] = (),
                          runtime: Runtime | None = None) -> Client:
+    """The client seals every action it sends and, as a worker's client, refuses unsealed ones."""
+    if secrets.seal_key is None:
+        raise ValueError("no seal key: load the secrets with kaiji.secrets.load_secrets")
     return await Client.connect(
         settings.effective_temporal_address(),
         namespace=settings.temporal_namespace,
         data_converter=data_converter(secrets.keyring),
         tls=tls_config(settings),
         api_key=settings.temporal_api_key,
-        interceptors=list(interceptors),
+        interceptors=[SealingInterceptor(secrets.seal_key), *interceptors],
         runtime=runtime,
     )
 

@@ -17,6 +17,7 @@ from temporalio.client import Client
 from kaiji import embedded
 from kaiji.processes import PortInUse, RestartPolicy, Supervisor, ensure_port_free
 from kaiji.settings import Settings
+from store import roles
 from store.db import ensure_database
 from store.migrate import migrate
 
@@ -86,7 +87,9 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
     try:
         if settings.database_url is None:
             embedded.start_postgres(sup, data, settings.pg_port, restartable=True)
-            admin = settings.embedded_database_url().rsplit("/", 1)[0] + "/postgres"
+            upgrade = embedded.trusts_everyone(data)  # a cluster from before password authentication
+            admin = (f"postgresql://{embedded.OWNER}@127.0.0.1:{settings.pg_port}/postgres" if upgrade
+                     else settings.embedded_owner_url("postgres"))
 
             async def pg_ready() -> bool:
                 conn = await asyncpg.connect(admin, timeout=2)
@@ -94,7 +97,10 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
                 return True
 
             await _wait(pg_ready, "PostgreSQL", sup)
-            await ensure_database(settings.embedded_database_url())
+            if await embedded.secure_existing(data, settings.pg_port):
+                print("kaiji: PostgreSQL now asks for passwords (scram-sha-256); they are in "
+                      f"{data / 'secrets'}", file=sys.stderr)
+            await ensure_database(settings.embedded_owner_url())
             env["KAIJI_DATABASE_URL"] = settings.embedded_database_url()
         if settings.temporal_address is None:
             embedded.start_temporal(sup, data, settings.temporal_port, settings.temporal_ui_port,
@@ -107,9 +113,11 @@ async def start_stack(settings: Settings, *, reset: bool = False) -> Stack:
 
             await _wait(temporal_ready, "Temporal", sup)
             env["KAIJI_TEMPORAL_ADDRESS"] = address
-        conn = await asyncpg.connect(settings.effective_database_url())
+        conn = await asyncpg.connect(settings.effective_migrate_url())
         try:
             await migrate(conn)
+            if settings.database_url is None:  # the embedded app role logs in with its generated password
+                await roles.set_password(conn, embedded.app_password(data))
         finally:
             await conn.close()
         env["KAIJI_DATA_DIR"] = str(data)

@@ -6,6 +6,8 @@ from importlib import resources
 
 import asyncpg
 
+from store import roles
+
 # One fixed advisory-lock key so two processes migrating at once take turns.
 _MIGRATION_LOCK = 0x4B41494A49  # "KAIJI"
 
@@ -33,4 +35,5 @@ async def migrate(conn: asyncpg.Connection) -> list[str]:
             await conn.execute(sql)
             await conn.execute("insert into schema_migrations (name) values ($1)", name)
             applied_now.append(name)
+        await roles.apply(conn)  # the app role's privileges, over every table there is now
     return applied_now

@@ -225,3 +225,104 @@ async def uses_in(
         recorded_by,
     )
     return [_row(r) for r in rows]
+
+
+async def list_uses(
+    conn: asyncpg.Connection,
+    *,
+    file_id: str | None,
+    register: str | None,
+    department: str | None,
+    used_from: date | None,
+    used_to: date | None,
+) -> list[dict[str, Any]]:
+    """目的外利用・外部提供 records, filtered; ``department``: only entries that department keeps now."""
+    rows = await conn.fetch(
+        """select u.* from register_uses u join register_entries e using (entry_id)
+           where ($1::text is null or u.entry_id = $1) and ($2::text is null or e.register = $2)
+             and ($3::text is null or $3 = (select department from register_versions v
+                                             where v.entry_id = u.entry_id order by version desc limit 1))
+             and ($4::date is null or u.used_on >= $4) and ($5::date is null or u.used_on <= $5)
+           order by u.used_on, u.use_id""",
+        file_id,
+        register,
+        department,
+        used_from,
+        used_to,
+    )
+    return [_row(r) for r in rows]
+
+
+_IMPORT_LOCK = 0x4B41494A52  # one import at a time (the numbers are taken in file order)
+
+
+async def imported(conn: asyncpg.Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(register, source_number) → (entry_id, row_hash) of the rows imported before."""
+    rows = await conn.fetch(
+        """select register, source_number, entry_id, row_hash from register_imports
+           where (register, source_number) in (select * from unnest($1::text[], $2::text[]))""",
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+    )
+    return {(r["register"], r["source_number"]): (r["entry_id"], r["row_hash"]) for r in rows}
+
+
+async def import_entries(
+    conn: asyncpg.Connection,
+    rows: list[tuple[str, str, str, dict[str, Any], date]],
+    *,
+    source: str,
+    actor: str,
+    batch: int = 500,
+) -> list[str]:
+    """新規 versions for imported rows (register, source_number, row_hash, content, effective_on), in the
+    caller's transaction: ids taken per register in one statement, entries and versions written by
+    ``executemany`` in batches, one ``register.import`` audit entry naming every id created."""
+    await conn.execute("select pg_advisory_xact_lock($1)", _IMPORT_LOCK)
+    ids: list[str] = [""] * len(rows)
+    for register in rules.REGISTERS:
+        mine = [i for i, r in enumerate(rows) if r[0] == register]
+        if not mine:
+            continue
+        numbers = await conn.fetch(
+            f"select nextval('register_{register}_seq') as n from generate_series(1, $1)", len(mine)
+        )
+        for i, n in zip(mine, sorted(r["n"] for r in numbers), strict=True):
+            ids[i] = f"{rules.PREFIXES[register]}-{n:04d}"
+    for start in range(0, len(rows), batch):
+        chunk = list(zip(ids[start:start + batch], rows[start:start + batch], strict=True))
+        await conn.executemany(
+            "insert into register_entries (entry_id, register, created_by) values ($1, $2, $3)",
+            [(eid, r[0], actor) for eid, r in chunk],
+        )
+        await conn.executemany(
+            """insert into register_versions (entry_id, version, change, effective_on, department, name, purpose,
+                   items, person_categories, persons, sources, recipients, retention, safeguards, media, reason,
+                   recorded_by)
+               values ($1, 1, 'new', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""",
+            [
+                (eid, r[4], c["department"], c["name"], c["purpose"], list(c["items"]), list(c["person_categories"]),
+                 c["persons"], list(c["sources"]), list(c["recipients"]), c["retention"], c["safeguards"],
+                 c["media"], f"既存登録簿からの取込（{source}、番号 {r[1]}）", actor)
+                for eid, r in chunk
+                for c in (r[3],)
+            ],
+        )
+        await conn.executemany(
+            """insert into register_imports (register, source_number, entry_id, row_hash, source)
+               values ($1, $2, $3, $4, $5)""",
+            [(r[0], r[1], eid, r[2], source) for eid, r in chunk],
+        )
+    if ids:
+        await audit.append(
+            conn,
+            audit.AuditEntry(
+                actor,
+                "operator",
+                "register.import",
+                "registers",
+                {"file": source, "created": ids, "by_register": {
+                    reg: sum(1 for r in rows if r[0] == reg) for reg in rules.REGISTERS}},
+            ),
+        )
+    return ids

@@ -22,12 +22,16 @@ from temporalio.testing import WorkflowEnvironment
 
 from kaiji import embedded
 from kaiji.processes import Supervisor, free_port
+from kaiji.security.action_seal import SealingInterceptor
 from kaiji.security.codec import data_converter
 from kaiji.security.keys import KeyRing, generate_key_spec
+from store import roles
 from store.db import connect, ensure_database
 from store.migrate import migrate
 
 TEMPLATE_DB = "kaiji_template"
+APP_PASSWORD = "kaiji-app-test-password"  # kaiji_app's password on the tests' cluster
+TEST_SEAL_KEY = b"test-seal-key-".ljust(32, b"k")  # what the tests' own clients and workers seal with
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +53,8 @@ async def pg_server(services_dir: Path, supervisor: Supervisor) -> str:
     """Base URL (without database) of a real PostgreSQL with a migrated template database."""
     port = free_port()
     embedded.start_postgres(supervisor, services_dir, port)
-    base = f"postgresql://postgres@127.0.0.1:{port}"
+    # the owner (superuser) with the generated password: fixtures create databases; the app role below
+    base = embedded.owner_url(services_dir, port, "").rstrip("/")
     for _ in range(300):
         try:
             conn = await asyncpg.connect(f"{base}/postgres", timeout=2)
@@ -62,8 +67,15 @@ async def pg_server(services_dir: Path, supervisor: Supervisor) -> str:
     await ensure_database(f"{base}/{TEMPLATE_DB}")
     conn = await connect(f"{base}/{TEMPLATE_DB}")
     await migrate(conn)
+    await roles.set_password(conn, APP_PASSWORD)
     await conn.close()
     return base
+
+
+def as_app_role(database_url: str) -> str:
+    """The same database as the least-privilege role the API and worker use (store/roles.py)."""
+    rest = database_url.split("@", 1)[1]
+    return f"postgresql://{roles.APP_ROLE}:{APP_PASSWORD}@{rest}"
 
 
 @pytest.fixture
@@ -112,7 +124,8 @@ async def temporal_dev(services_dir: Path, supervisor: Supervisor) -> str:
 
 @pytest.fixture(scope="session")
 async def temporal_client(temporal_dev: str, keyring: KeyRing) -> Client:
-    return await Client.connect(temporal_dev, data_converter=data_converter(keyring))
+    return await Client.connect(temporal_dev, data_converter=data_converter(keyring),
+                                interceptors=[SealingInterceptor(TEST_SEAL_KEY)])
 
 
 def test_server_path() -> str:
@@ -127,7 +140,8 @@ async def time_env(keyring: KeyRing) -> AsyncIterator[WorkflowEnvironment]:
     would otherwise stop the shared server's clock from skipping for every test after it.
     """
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=test_server_path(), data_converter=data_converter(keyring)
+        test_server_existing_path=test_server_path(), data_converter=data_converter(keyring),
+        interceptors=[SealingInterceptor(TEST_SEAL_KEY)],
     )
     yield env
     await env.shutdown()

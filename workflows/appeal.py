@@ -15,13 +15,30 @@ with workflow.unsafe.imports_passed_through():
     from domain.appeals import commands as c
     from domain.appeals.decide import decide, file
     from domain.appeals.notices import notices_for
-    from domain.appeals.state import AppealCase, evolve
+    from domain.appeals.state import REFERRED, REPORTED, AppealCase, evolve
     from domain.appeals.timers import fire, next_timer
     from domain.clock import jst_date
     from domain.errors import Refusal
-    from domain.events import CaseSignal, ChallengeLink, ChallengeOutcome, EventDraft
+    from domain.events import CaseSignal, ChallengeLink, ChallengeOutcome, EventDraft, NoticeRequest
     from workflows.common import refusal_error, signal_request
     from workflows.machine import CaseMachine
+
+
+REFERRAL_PACK = "referral_pack"
+
+
+def notices_with_pack(case: AppealCase, event: EventDraft, version: int) -> list[NoticeRequest]:
+    """The appeal's notices, plus the council's referral pack (諮問書と関係書類, 行審法43条①) when the
+    appeal is referred, and a new version of it when the department's 理由説明書 is filed afterwards.
+
+    Behind ``workflow.patched("referral-pack")``: histories recorded before it replay without the pack.
+    (The patch is memoised per run: an appeal referred before the deploy gets no later version either.)"""
+    out = notices_for(case, event, version)
+    due = event.type == "ReferredToCouncil" or (event.type == "ExplanationFiled"
+                                                and case.status in (REFERRED, REPORTED))
+    if due and workflow.patched("referral-pack"):
+        out.append(NoticeRequest(case.appeal_id, REFERRAL_PACK, version, case.appellant_party_id))
+    return out
 
 
 @dataclass(frozen=True)
@@ -34,7 +51,7 @@ class AppealResult:
 @workflow.defn(name="AppealCase")
 class AppealWorkflow(CaseMachine):
     evolve = staticmethod(evolve)
-    notices_for = staticmethod(notices_for)
+    notices_for = staticmethod(notices_with_pack)
     next_timer = staticmethod(next_timer)
     fire = staticmethod(fire)
     decide = staticmethod(decide)

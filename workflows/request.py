@@ -15,7 +15,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.calendar_change import CalendarChange, CalendarOutcome
     from domain.errors import Refusal
-    from domain.events import ChallengeLink, ChallengeOutcome, EventDraft
+    from domain.events import ChallengeLink, ChallengeOutcome, EventDraft, NoticeRequest
     from domain.requests import calendar_change
     from domain.requests import commands as c
     from domain.requests.challenges import conclusion_events, link_events
@@ -31,6 +31,19 @@ with workflow.unsafe.imports_passed_through():
 
 
 SELF_INFORMATION_PATCH = "self-information"
+PI_NOTICE_FORMS_PATCH = "pi-notice-forms"
+
+
+def _notices(case: RequestCase, event: EventDraft, version: int) -> list[NoticeRequest]:
+    """The notices an event calls for; the APPI forms of 補正 / 移送 / third-party notices (第77条③, 第85条,
+    第96条, 第86条) only behind a patch, asked only where they differ, so older histories replay unchanged."""
+    before = notices_for(case, event, version)
+    if not case.appi():
+        return before
+    after = notices_for(case, event, version, pi_forms=True)
+    if after != before and workflow.patched(PI_NOTICE_FORMS_PATCH):
+        return after
+    return before
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,7 @@ class ActionResult:
 @workflow.defn(name="RequestCase")
 class RequestWorkflow(CaseMachine):
     evolve = staticmethod(evolve)
-    notices_for = staticmethod(notices_for)
+    notices_for = staticmethod(_notices)
     next_timer = staticmethod(next_timer)
     fire = staticmethod(fire)
     decide = staticmethod(decide)

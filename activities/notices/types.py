@@ -24,8 +24,8 @@ __all__ = [
 # Bump whenever a template, the stylesheet or the PDF layout changes: a stored
 # notice records the version it was rendered with. tests/notices checks that
 # TEMPLATES_SHA256 matches the templates, so a silent change fails CI.
-TEMPLATE_VERSION = "2"
-TEMPLATES_SHA256 = "24fb307079d05f04880cdc41dc6d570a0a0a0284b096dc6b7a623ba08c004e39"
+TEMPLATE_VERSION = "3"
+TEMPLATES_SHA256 = "c6ad90e4ae0b6a881f4f84b8552d6ee81e9983e2c99177400e5e97396e8fa1e0"
 
 NOTICE_TYPES: dict[str, str] = {
     "receipt": "公文書公開請求受付票",
@@ -55,6 +55,10 @@ NOTICE_TYPES: dict[str, str] = {
     "pi_suspension_granted": "保有個人情報の利用停止決定通知書",
     "pi_suspension_refused": "保有個人情報の利用不停止決定通知書",
     "pi_dismissed": "保有個人情報開示請求却下決定通知書",
+    "pi_correction_request": "保有個人情報開示請求書の補正について（依頼）",  # 第77条③ (第91条③, 第99条③)
+    "pi_transfer": "保有個人情報開示請求事案移送通知書",  # 第85条① (第96条①)
+    "pi_third_party_opinion_request": "意見照会書（保有個人情報開示請求）",  # 第86条①
+    "pi_third_party_disclosure_notice": "保有個人情報の開示決定に係る通知書",  # 第86条③
 }
 
 # Decisions adverse to the requester: they carry the challenge instructions (教示).
@@ -66,7 +70,7 @@ ADVERSE_TYPES = frozenset(
 # Self-information notices (their templates share templates/_pi.html.j2).
 PI_TYPES = frozenset(t for t in NOTICE_TYPES if t.startswith("pi_"))
 # Every notice that carries 教示 and so needs the `challenge` block.
-CHALLENGE_TYPES = ADVERSE_TYPES | {"third_party_disclosure_notice", "ruling"}
+CHALLENGE_TYPES = ADVERSE_TYPES | {"third_party_disclosure_notice", "pi_third_party_disclosure_notice", "ruling"}
 
 
 class NoticeDataError(ValueError):

@@ -9,12 +9,16 @@ from fastapi.staticfiles import StaticFiles
 
 
 def install(app: FastAPI) -> None:
-    from api.console import access, routes
+    from api.console import access, admin, council, office, routes
 
-    app.include_router(routes.router)
+    modules = (routes, office, council, admin)  # part 1's pages, then part 2's, each with its own PAGES rows
+    for module in modules:
+        app.include_router(module.router)
+        if module is not routes:
+            access.PAGES.update(module.PAGES)
     app.mount(
         "/console/static", StaticFiles(directory=Path(__file__).parent / "static"), name="console-static"
     )
     app.add_exception_handler(access.PageRefused, routes.page_refused)  # type: ignore[arg-type]
     app.add_exception_handler(access.SignInRequired, routes.sign_in_required)  # type: ignore[arg-type]
-    access.check_pages(routes.router.routes)
+    access.check_pages([r for module in modules for r in module.router.routes])

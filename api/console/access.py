@@ -45,7 +45,9 @@ PAGES: dict[str, Page] = {
     "POST /console/sign-out": Page(SIGNED_IN),
     "GET /console/requests/new": Page(frozenset({FD, RO})),
     "POST /console/requests": Page(frozenset({FD, RO})),
+    "GET /console/requesters": Page(frozenset({FD, RO})),
     "GET /console/requests/{case_id}": Page(STAFF, case_param="case_id"),
+    "POST /console/requests/{case_id}/appeals": Page(frozenset({FD, RO}), case_param="case_id"),  # 審査請求の受付
     # the action's own roles (below) narrow this further
     "POST /console/requests/{case_id}/{action}": Page(STAFF, case_param="case_id"),
 }
@@ -80,6 +82,9 @@ def form_page(path: str) -> str:
         return "/" + "/".join(parts[:3])
     if parts == ["console", "requests"]:
         return "/console/requests/new"
+    # part 2: an action on an appeal, a suit or a referral (/console/<area>/<things>/<id>/<act>) → that page
+    if len(parts) == 5 and parts[0] == "console" and parts[1] in ("office", "council", "admin"):
+        return "/" + "/".join(parts[:4])
     return "/"
 
 

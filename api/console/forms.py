@@ -233,3 +233,15 @@ def draft_body(form: Any) -> dict[str, Any]:
 
 def action_paths(action: str) -> dict[str, str]:
     return {f.name: f.name for f in ACTION_FORMS.get(action, [])}
+
+
+# 審査請求の受付 (at the counter, on the request's page): form names are the body's own.
+APPEAL_FIELDS = {"kind": "審査請求の種類", "filed_on": "審査請求日", "learned_on": "決定を知った日",
+                 "decision_id": "対象の決定", "grounds": "審査請求の趣旨及び理由"}
+APPEAL_KINDS = {"decision": "決定に対する審査請求", "inaction": "不作為についての審査請求"}
+
+
+def appeal_body(form: Any) -> dict[str, Any]:
+    """The body of ``POST /requests/{id}/appeals`` from the counter's form (blank optional dates left out)."""
+    body = {name: _clean(form.get(name)) for name in APPEAL_FIELDS}
+    return {k: v for k, v in body.items() if v or k in ("grounds",)}

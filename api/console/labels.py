@@ -37,6 +37,7 @@ ROLES = {
     "approver": "決裁権者",
     "records_officer": "総務課 情報公開係",
     "council": "審査会",
+    "system": "システム",
     "admin": "システム管理者",
 }
 ACTIONS = {a: r.label for a, r in TRANSITIONS.items()}
@@ -84,7 +85,7 @@ def japanese_message(message: str) -> str:
 def notice_type(code: str) -> str:
     from activities.notices.types import NOTICE_TYPES  # a plain table of names
 
-    return NOTICE_TYPES.get(code, code)
+    return NOTICE_TYPES.get(code) or {"referral_pack": "諮問書（関係書類）"}.get(code, code)
 
 
 def jst_time(value: Any) -> str:

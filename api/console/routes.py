@@ -19,12 +19,15 @@ from pydantic import ValidationError
 
 from api.auth import Principal
 from api.authz import AP, FD, RO, RV, list_scope
-from api.console import access, forms
+from api.console import access, explain, forms
 from api.console import labels as L
 from api.deps import AppState
 from api.errors import ApiError
 from api.schemas import ACTION_BODIES, RequestIn
+from api.schemas_appeals import FileAppealIn
+from api.usecases import requesters
 from api.usecases.actions import perform
+from api.usecases.appeals import file_appeal
 from api.usecases.cases import load_case, timeline
 from api.usecases.registration import register
 from api.usecases.sign_in import (
@@ -37,13 +40,14 @@ from api.usecases.sign_in import (
     sign_in,
 )
 from domain import clock
-from domain.deadlines import third_party_earliest_disclosure
-from store import worklists
+from domain.deadlines import reminder_on, third_party_earliest_disclosure
+from store import closures, worklists
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.filters.update(
-    wareki=L.wareki, iso=L.iso, status=L.status_label, jp=L.japanese_message, jst_time=L.jst_time
+    wareki=L.wareki, iso=L.iso, status=L.status_label, jp=L.japanese_message, jst_time=L.jst_time,
+    step=explain.step,
 )
 templates.env.globals.update(L=L, forms=forms)
 router = APIRouter(include_in_schema=False)
@@ -101,20 +105,38 @@ async def home(request: Request) -> Response:
                     conn, first=today, last=today + timedelta(days=1)
                 ),
             }
-            return render(request, "home_front_desk.html", ctx)
+            return _home(request, "home_front_desk.html", ctx, parts=("received",))
         if principal.role in (RV, AP, RO):
             department = list_scope(principal)
+            calendar = st.profile.calendar(await closures.closure_dates(conn))
+            lead = st.profile.reminder_lead_days
+
+            def soon_on(work_due: date) -> bool:
+                """Amber from the reminder day on: ``lead`` open days before work_due (domain.deadlines)."""
+                return today >= reminder_on(work_due, lead, calendar)
+
             ctx = {
                 "inbox": await worklists.inbox(conn, department=department),
                 "counts": await worklists.status_counts(conn, department=department),
-                "lead": st.profile.reminder_lead_days,
+                "lead": lead,
+                "soon_on": soon_on,
             }
             if principal.role in (AP, RO):
                 queue = await worklists.with_status(conn, status="pending_approval", department=department)
                 ctx["queue"] = [r for r in queue if r["drafted_by"] != principal.username]
                 ctx["own_drafts"] = [r for r in queue if r["drafted_by"] == principal.username]
-            return render(request, "home_department.html", ctx)
+            return _home(request, "home_department.html", ctx, parts=("inbox",))
+    if principal.role == "council":  # the council's work starts from what is referred to it
+        return see_other("/console/council/referrals")
     return render(request, "home_other.html", {})
+
+
+def _home(request: Request, name: str, ctx: dict[str, Any], *, parts: tuple[str, ...]) -> HTMLResponse:
+    """The home page, or one of its lists alone (``?part=``) when htmx refreshes it."""
+    part = request.query_params.get("part")
+    if part in parts and request.headers.get("hx-request"):
+        return render(request, f"part_{part}.html", ctx)
+    return render(request, name, ctx)
 
 
 @router.get("/console/sign-in", response_class=HTMLResponse)
@@ -143,7 +165,7 @@ async def sign_in_submit(request: Request) -> Response:
         return again("ユーザー名とパスワードを入力してください。", 422)
     try:
         same_origin(request, st)
-        user = await sign_in(st, SignInForm(username=username, password=password), "session")
+        user = await sign_in(st, SignInForm(username=username, password=password), "session", request)
     except ApiError as exc:
         if exc.status == 429:
             return again(
@@ -179,11 +201,15 @@ def _registration_context(
         "message": message,
         "profile": st.profile,
         "key": values.get("key") or uuid.uuid4().hex,
+        "matches": None,
+        "similar": [],
     }
 
 
 @router.get("/console/requests/new", response_class=HTMLResponse)
-async def registration_form(request: Request, principal: Principal = Depends(access.page_user)) -> Response:
+async def registration_form(
+    request: Request, party: str | None = None, principal: Principal = Depends(access.page_user)
+) -> Response:
     values = {
         "received_on": clock.today().isoformat(),
         "channel": "counter",
@@ -191,7 +217,27 @@ async def registration_form(request: Request, principal: Principal = Depends(acc
         "preferred_method": "viewing",
         "requester_type": "individual",
     }
+    if party:  # 「この請求者の情報を使う」: an earlier requester's stored data fills the form
+        known = await requesters.known_party(_st(request), principal, party[:40])
+        if known is None:
+            raise access.PageRefused(404, "その請求者は見つかりません。")
+        values.update(known)
     return render(request, "register.html", _registration_context(_st(request), values, {}))
+
+
+@router.get("/console/requesters", response_class=HTMLResponse)
+async def requester_search(
+    request: Request, name: str = "", principal: Principal = Depends(access.page_user)
+) -> Response:
+    """Earlier requesters by name: the matches alone for htmx, the registration form around them otherwise."""
+    name = name.strip()[:200]
+    matches = await requesters.find_known(_st(request), principal, name) if name else []
+    ctx = {"matches": matches, "search_name": name}
+    if request.headers.get("hx-request") and not request.headers.get("hx-boosted"):
+        return render(request, "requester_matches.html", ctx)
+    values = {"received_on": clock.today().isoformat(), "channel": "counter", "kind": "public_records",
+              "preferred_method": "viewing", "requester_type": "individual", "name": name}
+    return render(request, "register.html", {**_registration_context(_st(request), values, {}), **ctx})
 
 
 @router.post("/console/requests", response_class=HTMLResponse)
@@ -204,6 +250,10 @@ async def registration_submit(request: Request, principal: Principal = Depends(a
     except ValidationError as exc:
         errors = forms.errors_of(exc, forms.registration_paths())
         return render(request, "register.html", _registration_context(st, values, errors), 422)
+    if values.get("similar_ack") != "1":  # a warning the clerk has not seen yet: show it, register nothing
+        similar = await requesters.similar_recent(st, body.requester.name, body.subject)
+        if similar:
+            return render(request, "register.html", {**_registration_context(st, values, {}), "similar": similar})
     try:
         # The form's own key: a second click on 「受付する」 answers the same case, never a second one.
         case, _ = await register(
@@ -286,6 +336,11 @@ async def _case_page(
             "as_of": as_of,
             "profile": st.profile,
             "registered": request.query_params.get("registered") == "1",
+            "appealed": (request.query_params.get("appealed") or "")[:40],
+            "takes_appeals": principal.role in (FD, RO)
+            and not as_of
+            and case.get("status") != "under_appeal"  # taken: the records officer has it now
+            and bool(case.get("decisions") or case.get("overdue")),
         },
         status,
     )
@@ -298,6 +353,29 @@ async def case_page(
     return await _case_page(request, principal, case_id)
 
 
+@router.post("/console/requests/{case_id}/appeals", response_class=HTMLResponse)
+async def take_appeal(
+    case_id: str, request: Request, principal: Principal = Depends(access.page_user)
+) -> Response:
+    """審査請求の受付 at the counter (行政不服審査法19条: the written appeal handed in): the same use case as the
+    API's ``POST /requests/{id}/appeals``; a refusal is shown beside the form with what was typed."""
+    form = await request.form()
+    values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    try:
+        body = FileAppealIn.model_validate(forms.appeal_body(form))
+    except ValidationError as exc:
+        errors = forms.errors_of(exc, {name: name for name in forms.APPEAL_FIELDS})
+        return await _case_page(request, principal, case_id, status=422, failed="file-appeal", values=values,
+                                errors=errors, message="入力内容に誤りがあります。")
+    try:
+        appeal_id = await file_appeal(_st(request), principal, case_id, body)
+    except ApiError as exc:
+        return await _case_page(request, principal, case_id, status=exc.status if exc.status < 500 else 503,
+                                failed="file-appeal", values=values, message=L.japanese_message(exc.message))
+    return see_other(f"/console/requests/{case_id}?appealed={appeal_id}")
+
+
+# declared after the appeal route: a route with a literal last segment must come before {action}
 @router.post("/console/requests/{case_id}/{action}", response_class=HTMLResponse)
 async def case_action(
     case_id: str, action: str, request: Request, principal: Principal = Depends(access.page_user)

@@ -15,6 +15,7 @@ from domain.registers.rules import (
     BASIS_LABELS,
     CHANGE_LABELS,
     CHANGES,
+    LEGACY_BASES,
     MEDIA_LABELS,
     REGISTER_LABELS,
     USE_KIND_LABELS,
@@ -117,6 +118,11 @@ def published_pdf(
     return pdf.build_pdf(document.parse("".join(parts)), title=title, author=municipality, issued_on=as_of)
 
 
+def _basis_count(counts: dict[str, Any], basis: str) -> int:
+    """A count by basis, also under the code a report published before migration 0026 stored."""
+    return counts.get(basis, 0) + sum(counts.get(old, 0) for old, new in LEGACY_BASES.items() if new == basis)
+
+
 def use_tables(counts: dict[str, dict[str, Any]], names: dict[str, str]) -> list[ReportTable]:
     """目的外利用・外部提供: per register entry, and by basis (each row adds up to its 計)."""
     per_entry = [
@@ -124,7 +130,7 @@ def use_tables(counts: dict[str, dict[str, Any]], names: dict[str, str]) -> list
         for e, c in counts.items()
     ]
     total = ("計", *(sum(r[i] for r in per_entry) for i in range(1, 2 + len(USE_KINDS))))
-    by_basis = [(BASIS_LABELS[b], sum(c[b] for c in counts.values())) for b in BASES]
+    by_basis = [(BASIS_LABELS[b], sum(_basis_count(c, b) for c in counts.values())) for b in BASES]
     return [
         ReportTable(
             "pi_uses_by_register",

@@ -4,6 +4,10 @@ Department staff (reviewer, approver) keep their own department's entries; the r
 entry; the front desk reads the published list (what the web page and the counter show); the council reads
 the year's summary (api/routes/council.py style, under /council). Every write is one audit entry
 (``register.*``), every download an ``export`` entry. Nothing here is a case: plain tables, dated versions.
+
+Paths and codes are contract.md's (second wave): ``/registers/files`` (``register``: ``file_register`` |
+``handling_register``; ``?as_of=DATE`` the published list then, ``.csv`` / ``.xlsx`` / ``.pdf``) and
+``/registers/uses`` (``file_id``, ``basis``: ``law`` | ``consent`` | ``reasonable_grounds``).
 """
 
 from __future__ import annotations
@@ -16,22 +20,24 @@ from fastapi.responses import Response
 from pydantic import Field
 
 from api.auth import Principal
-from api.authz import DEPARTMENT_SCOPED, authorized, list_scope
+from api.authz import DEPARTMENT_SCOPED, RO, authorized, list_scope, may_see
 from api.deps import AppState, state
 from api.errors import ApiError
+from api.files import attachment, binary_responses
 from api.reports import formats
 from api.reports import registers as files
 from api.schemas import Body, IsoDate
 from domain import clock
 from domain.era import fiscal_year as fy_of
 from domain.registers import rules
-from store import audit, registers
+from store import audit, registers, scopes
 
 router = APIRouter(prefix="/api/v1", tags=["registers"])
 
 Line = Annotated[str, Field(min_length=1, max_length=200)]
 Lines = Field(min_length=1, max_length=100)
-Register = Literal["file", "handling"]
+Register = Literal["file_register", "handling_register"]
+KEEPERS = (*DEPARTMENT_SCOPED, RO)  # who keeps entries (the others read the published list only)
 MAX_AHEAD = timedelta(days=366)  # a change may be entered ahead of its date, by at most a year
 
 
@@ -56,7 +62,7 @@ class EntryIn(EntryContent):
 
     kind: Register = Field(
         alias="register",
-        description="file: 個人情報ファイル簿 (1,000 persons or more); handling: 個人情報取扱登録簿",
+        description="file_register: 個人情報ファイル簿 (1,000 persons or more); handling_register: 個人情報取扱登録簿",
     )
     effective_on: IsoDate | None = None
     reason: str = Field(default="", max_length=1000)
@@ -90,12 +96,13 @@ class AbolishIn(Body):
 class UseIn(Body):
     """目的外利用 or 外部提供 of an entry's data (APPI 69). No person's name: who used it is a body."""
 
-    kind: Literal["outside_purpose", "provision"]
+    file_id: str = Field(min_length=1, max_length=20, description="the register entry, e.g. PIF-0001")
+    kind: Literal["outside_purpose", "provision"] = "outside_purpose"
     used_by: str = Field(
         min_length=1, max_length=200, description="the department or outside body, e.g. 小金井警察署"
     )
     purpose: str = Field(min_length=1, max_length=1000)
-    basis: Literal["law", "consent", "good_reason"] = Field(description="法令 / 本人の同意 / 相当の理由")
+    basis: Literal["law", "consent", "reasonable_grounds"] = Field(description="法令 / 本人の同意 / 相当の理由")
     basis_detail: str = Field(default="", max_length=400, description="e.g. 刑事訴訟法第197条第2項")
     used_on: IsoDate | None = None
 
@@ -123,7 +130,7 @@ def _entry(v: dict[str, Any], st: AppState) -> dict[str, Any]:
 def _use(u: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": u["use_id"],
-        "entry_id": u["entry_id"],
+        "file_id": u["entry_id"],
         "kind": u["kind"],
         "kind_label": rules.USE_KIND_LABELS[u["kind"]],
         "used_by": u["used_by"],
@@ -160,27 +167,43 @@ def _rule(err: rules.RegisterRuleError, status: int) -> ApiError:
     return ApiError(status, str(err))
 
 
+AsOfDate = Query(default=None, description="the date the published list stands at (YYYY-MM-DD; default today)")
+
+
 @router.get(
-    "/registers/entries", summary="Register entries as kept now (department staff: their department's)"
+    "/registers/files",
+    summary="Register entries: as kept now (department staff: their department's), or with as_of the "
+    "published list on that date",
 )
-async def list_entries(
+async def list_files(
     register: Register | None = None,
+    as_of: IsoDate | None = AsOfDate,
     department: str | None = Query(default=None, min_length=1, max_length=40),
     include_abolished: bool = False,
     principal: Principal = Depends(authorized),
     st: AppState = Depends(state),
 ) -> dict[str, Any]:
+    """Without ``as_of`` the entries as staff keep them (latest versions, staff notes included); the front
+    desk, who keeps none, gets the list published today. With ``as_of`` everyone gets the published list."""
+    if as_of is not None or principal.role not in KEEPERS:
+        return await _published_json(st, principal, register, as_of)
+    chosen = (register,) if register else rules.REGISTERS
     scope = list_scope(principal)
-    if scope is not None and department not in (None, scope):
-        return {"items": []}
-    async with st.pool.acquire() as conn:
-        rows = await registers.latest_versions(
-            conn, register=register, department=scope or department, include_abolished=include_abolished
-        )
-    return {"items": [_entry(v, st) for v in rows]}
+    rows: list[dict[str, Any]] = []
+    if scope is None or department in (None, scope):
+        async with st.pool.acquire() as conn:
+            rows = await registers.latest_versions(
+                conn, register=register, department=scope or department, include_abolished=include_abolished
+            )
+    return {
+        "as_of": None,
+        "registers": list(chosen),
+        "counts": {r: sum(1 for v in rows if v["register"] == r) for r in chosen},
+        "items": [_entry(v, st) for v in rows],
+    }
 
 
-@router.post("/registers/entries", status_code=201, summary="新規: a new register entry (version 1)")
+@router.post("/registers/files", status_code=201, summary="新規: a new register entry (version 1)")
 async def create_entry(
     body: EntryIn, principal: Principal = Depends(authorized), st: AppState = Depends(state)
 ) -> dict[str, Any]:
@@ -203,19 +226,17 @@ async def create_entry(
     return _entry(v, st)
 
 
-@router.get(
-    "/registers/entries/{entry_id}", summary="One entry: as kept now, every version, its uses counted"
-)
+@router.get("/registers/files/{file_id}", summary="One entry: as kept now, every version, its uses counted")
 async def get_entry(
-    entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+    file_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
 ) -> dict[str, Any]:
     async with st.pool.acquire() as conn:
-        history = await registers.versions(conn, entry_id)
-        used = await registers.uses(conn, entry_id)
+        history = await registers.versions(conn, file_id)
+        used = await registers.uses(conn, file_id)
     return {
         **_entry(history[-1], st),
         "versions": [_entry(v, st) for v in history],
-        "uses": rules.use_counts(used).get(entry_id, {"total": 0}),
+        "uses": rules.use_counts(used).get(file_id, {"total": 0}),
     }
 
 
@@ -260,43 +281,58 @@ async def _next_version(
     return _entry(v, st)
 
 
-@router.post(
-    "/registers/entries/{entry_id}/change", summary="変更: a new version with the fields that change"
-)
+@router.post("/registers/files/{file_id}/change", summary="変更: a new version with the fields that change")
 async def change_entry(
-    body: ChangeIn, entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+    body: ChangeIn, file_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
 ) -> dict[str, Any]:
     changes = body.model_dump(include=set(rules.CONTENT_FIELDS), exclude_none=True)
-    return await _next_version(st, principal, entry_id, "changed", body.effective_on, body.reason, changes)
+    return await _next_version(st, principal, file_id, "changed", body.effective_on, body.reason, changes)
 
 
-@router.post("/registers/entries/{entry_id}/abolish", summary="廃止: the entry leaves the published list")
+@router.post("/registers/files/{file_id}/abolish", summary="廃止: the entry leaves the published list")
 async def abolish_entry(
-    body: AbolishIn, entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+    body: AbolishIn, file_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
 ) -> dict[str, Any]:
-    return await _next_version(st, principal, entry_id, "abolished", body.effective_on, body.reason, {})
+    return await _next_version(st, principal, file_id, "abolished", body.effective_on, body.reason, {})
 
 
-@router.get("/registers/entries/{entry_id}/uses", summary="目的外利用・外部提供 records of one entry")
+@router.get("/registers/uses", summary="目的外利用・外部提供 records (department staff: their department's entries)")
 async def list_uses(
-    entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+    file_id: str | None = Query(default=None, min_length=1, max_length=20),
+    register: Register | None = None,
+    used_from: IsoDate | None = Query(default=None, alias="from"),
+    used_to: IsoDate | None = Query(default=None, alias="to"),
+    principal: Principal = Depends(authorized),
+    st: AppState = Depends(state),
 ) -> dict[str, Any]:
     async with st.pool.acquire() as conn:
-        return {"items": [_use(u) for u in await registers.uses(conn, entry_id)]}
+        rows = await registers.list_uses(
+            conn,
+            file_id=file_id,
+            register=register,
+            department=list_scope(principal),
+            used_from=used_from,
+            used_to=used_to,
+        )
+    return {"items": [_use(u) for u in rows]}
 
 
 @router.post(
-    "/registers/entries/{entry_id}/uses",
-    status_code=201,
-    summary="Record a 目的外利用 or 外部提供 of an entry's data (APPI 69)",
+    "/registers/uses", status_code=201, summary="Record a 目的外利用 or 外部提供 of an entry's data (APPI 69)"
 )
 async def record_use(
-    body: UseIn, entry_id: str, principal: Principal = Depends(authorized), st: AppState = Depends(state)
+    body: UseIn, principal: Principal = Depends(authorized), st: AppState = Depends(state)
 ) -> dict[str, Any]:
     used_on = body.used_on or clock.today()
     if used_on > clock.today():
         raise ApiError(422, "used_on: 未来の日付は記録できません。 / cannot be in the future.")
+    entry_id = body.file_id
     async with st.pool.acquire() as conn:
+        scope = await scopes.of_register_entry(conn, entry_id)
+        if scope is None or not may_see(principal, scope):  # another department's entry is not there for them
+            raise ApiError(
+                422, f"file_id: {entry_id} という登録簿の項目はありません。 / No such register entry."
+            )
         latest = await registers.latest_version(conn, entry_id)
         assert latest is not None
         if latest["change"] == "abolished" and used_on > latest["effective_on"]:
@@ -315,7 +351,7 @@ async def record_use(
         u = await registers.add_use(
             conn,
             entry_id,
-            body.model_dump() | {"used_on": used_on},
+            body.model_dump(exclude={"file_id"}) | {"used_on": used_on},
             actor=principal.username,
             role=principal.role,
         )
@@ -323,9 +359,6 @@ async def record_use(
 
 
 # The published list (公表): what is in force on a date, in four forms.
-
-AsOfDate = Query(default=None, description="the date the list stands at (YYYY-MM-DD; default today)")
-
 
 async def _published(
     st: AppState, principal: Principal, register: str | None, as_of: date | None, what: str
@@ -351,16 +384,6 @@ def _departments(st: AppState) -> dict[str, str]:
     return {d.code: d.name for d in st.profile.departments}
 
 
-def _file(body: bytes, media_type: str, name: str) -> Response:
-    return Response(
-        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
-def _file_of(media_type: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}}}}
-
-
 def _published_entry(v: dict[str, Any], st: AppState) -> dict[str, Any]:
     out = _entry(v, st)
     for staff_only in ("reason", "recorded_by", "recorded_at", "status"):
@@ -368,12 +391,8 @@ def _published_entry(v: dict[str, Any], st: AppState) -> dict[str, Any]:
     return out
 
 
-@router.get("/registers/published", summary="The published list in force on a date (JSON)")
-async def published(
-    register: Register | None = None,
-    as_of: IsoDate | None = AsOfDate,
-    principal: Principal = Depends(authorized),
-    st: AppState = Depends(state),
+async def _published_json(
+    st: AppState, principal: Principal, register: str | None, as_of: date | None
 ) -> dict[str, Any]:
     entries, chosen, day = await _published(st, principal, register, as_of, "registers.json")
     return {
@@ -385,10 +404,10 @@ async def published(
 
 
 @router.get(
-    "/registers/published.csv",
+    "/registers/files.csv",
     summary="The published list as CSV (UTF-8 with BOM)",
     response_class=Response,
-    responses=_file_of(formats.CSV_TYPE),
+    responses=binary_responses(formats.CSV_TYPE),
 )
 async def published_csv(
     register: Register | None = None,
@@ -398,14 +417,14 @@ async def published_csv(
 ) -> Response:
     entries, chosen, day = await _published(st, principal, register, as_of, "registers.csv")
     body = formats.to_csv(files.published_tables(entries, chosen, _departments(st)))
-    return _file(body, formats.CSV_TYPE, f"registers-{day.isoformat()}.csv")
+    return attachment(body, formats.CSV_TYPE, f"registers-{day.isoformat()}.csv")
 
 
 @router.get(
-    "/registers/published.xlsx",
+    "/registers/files.xlsx",
     summary="The published list as Excel (one sheet per register)",
     response_class=Response,
-    responses=_file_of(formats.XLSX_TYPE),
+    responses=binary_responses(formats.XLSX_TYPE),
 )
 async def published_xlsx(
     register: Register | None = None,
@@ -419,14 +438,14 @@ async def published_xlsx(
         title="・".join(rules.REGISTER_LABELS[r] for r in chosen),
         as_of=f"{day.isoformat()}T00:00:00+09:00",
     )
-    return _file(body, formats.XLSX_TYPE, f"registers-{day.isoformat()}.xlsx")
+    return attachment(body, formats.XLSX_TYPE, f"registers-{day.isoformat()}.xlsx")
 
 
 @router.get(
-    "/registers/published.pdf",
+    "/registers/files.pdf",
     summary="The published list as PDF (one sheet per entry)",
     response_class=Response,
-    responses=_file_of(formats.PDF_TYPE),
+    responses=binary_responses(formats.PDF_TYPE),
 )
 async def published_pdf(
     register: Register | None = None,
@@ -438,7 +457,7 @@ async def published_pdf(
     body = files.published_pdf(
         entries, chosen, _departments(st), municipality=st.profile.municipality, as_of=day
     )
-    return _file(body, formats.PDF_TYPE, f"registers-{day.isoformat()}.pdf")
+    return attachment(body, formats.PDF_TYPE, f"registers-{day.isoformat()}.pdf")
 
 
 # The council's summary: counts only, no entry content and no personal data.
@@ -467,6 +486,10 @@ async def council_summary(
     return {
         "fiscal_year": fy,
         "in_force_at_year_end": {r: sum(1 for v in at_end if v["register"] == r) for r in rules.REGISTERS},
+        "in_force_by_department": {
+            d: {r: sum(1 for v in at_end if v["register"] == r and v["department"] == d) for r in rules.REGISTERS}
+            for d in sorted({v["department"] for v in at_end})
+        },
         "changes": rules.changes_in_year(versions, fy),
         "uses": {
             "by_register": by_register,

@@ -16,6 +16,7 @@ from api.as_of import AsOf, cut_off
 from api.auth import Principal
 from api.authz import authorized
 from api.deps import AppState, state
+from api.files import attachment, binary_responses
 from api.reports import formats, service
 from api.reports.tables import tables
 from api.schemas import Body, IsoDateTime
@@ -39,14 +40,6 @@ async def _report(st: AppState, principal: Principal, fiscal_year: int | None, a
     return report
 
 
-def _file(body: bytes, media_type: str, name: str) -> Response:
-    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _file_of(media_type: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {media_type.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}}}}
-
-
 class PublishBody(Body):
     """What a publication freezes: the report as it stood at ``as_of`` (default: now)."""
 
@@ -62,31 +55,31 @@ async def annual(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None
 
 
 @router.get("/annual.csv", summary="The annual report as CSV", response_class=Response,
-            responses=_file_of(formats.CSV_TYPE))
+            responses=binary_responses(formats.CSV_TYPE))
 async def annual_csv(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
                      principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
     report = await _report(st, principal, fiscal_year, as_of, "annual.csv")
-    return _file(formats.to_csv(tables(report, st.profile)), formats.CSV_TYPE,
-                 f"annual-{report['fiscal_year']}.csv")
+    return attachment(formats.to_csv(tables(report, st.profile)), formats.CSV_TYPE,
+                      f"annual-{report['fiscal_year']}.csv")
 
 
 @router.get("/annual.xlsx", summary="The annual report as Excel (one sheet per table)", response_class=Response,
-            responses=_file_of(formats.XLSX_TYPE))
+            responses=binary_responses(formats.XLSX_TYPE))
 async def annual_xlsx(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
                       principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
     report = await _report(st, principal, fiscal_year, as_of, "annual.xlsx")
     body = formats.to_xlsx(tables(report, st.profile), title=_title(st, report), as_of=report["as_of"])
-    return _file(body, formats.XLSX_TYPE, f"annual-{report['fiscal_year']}.xlsx")
+    return attachment(body, formats.XLSX_TYPE, f"annual-{report['fiscal_year']}.xlsx")
 
 
 @router.get("/annual.pdf", summary="The annual report as PDF", response_class=Response,
-            responses=_file_of(formats.PDF_TYPE))
+            responses=binary_responses(formats.PDF_TYPE))
 async def annual_pdf(fiscal_year: int | None = FiscalYear, as_of: IsoDateTime | None = AsOf,
                      principal: Principal = Depends(authorized), st: AppState = Depends(state)) -> Response:
     report = await _report(st, principal, fiscal_year, as_of, "annual.pdf")
     body = formats.to_pdf(tables(report, st.profile), title=_title(st, report), municipality=st.profile.municipality,
                           as_of=report["as_of"])
-    return _file(body, formats.PDF_TYPE, f"annual-{report['fiscal_year']}.pdf")
+    return attachment(body, formats.PDF_TYPE, f"annual-{report['fiscal_year']}.pdf")
 
 
 @router.post("/annual/{fiscal_year}/publish", summary="Freeze the annual report as published (公表)")

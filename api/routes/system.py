@@ -76,8 +76,9 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.post("/api/v1/auth/token", summary="Sign in: username + password → bearer token")
-async def token(form: Annotated[SignInForm, Depends()], st: AppState = Depends(state)) -> dict[str, Any]:
-    user = await sign_in(st, form, "token")
+async def token(request: Request, form: Annotated[SignInForm, Depends()],
+                st: AppState = Depends(state)) -> dict[str, Any]:
+    user = await sign_in(st, form, "token", request)
     principal = Principal(user.username, user.role, user.department, generation=user.generation)
     ttl = st.settings.token_ttl_seconds
     return {"access_token": issue_token(st.secrets.token_key, principal, ttl), "token_type": "bearer",
@@ -88,7 +89,7 @@ async def token(form: Annotated[SignInForm, Depends()], st: AppState = Depends(s
 async def session(request: Request, form: Annotated[SignInForm, Depends()],
                   st: AppState = Depends(state)) -> JSONResponse:
     same_origin(request, st)
-    user = await sign_in(st, form, "session")
+    user = await sign_in(st, form, "session", request)
     session_id, csrf, expires_at = await open_session(st, request, user)
     response = JSONResponse({"username": user.username, "role": user.role, "department": user.department,
                              "expires_at": expires_at.isoformat(), "csrf_token": csrf})

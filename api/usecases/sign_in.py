@@ -6,6 +6,8 @@ functions, so a console sign-in is locked out, audited and protected against log
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -23,6 +25,7 @@ hasher = PasswordHasher()
 LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)
 log = structlog.get_logger("kaiji.auth")
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass
@@ -34,30 +37,84 @@ class SignInForm:
     password: Annotated[str, Form(min_length=1, max_length=1024)]
 
 
-async def sign_in(st: AppState, form: SignInForm, via: str) -> users.User:
-    """Check the password (same lockout for tokens and sessions); audit the outcome.
+def client_address(request: Request | None, trusted: Iterable[IPNetwork] = ()) -> str:
+    """The client's address for the sign-in throttle: the TCP peer, unless the peer is a trusted proxy
+    (``KAIJI_TRUSTED_PROXIES``); then the right-most ``X-Forwarded-For`` entry that is not a trusted proxy
+    (entries further left are whatever the client wrote). Off by default: a header any client can send
+    would otherwise let it pick a fresh address for every guess."""
+    if request is None or request.client is None:
+        return "unknown"
+    peer = request.client.host
+    nets = tuple(trusted)
+    if not nets or not _in(peer, nets):
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _in(hop, nets):
+            return hop if _valid(hop) else peer
+    return hops[0] if hops and _valid(hops[0]) else peer
 
-    The lockout counts failures per attempted username, existing or not, so a 429 does not reveal
-    which usernames are accounts; the 401 message is the same for a wrong name and a wrong password."""
+
+def _valid(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def _in(address: str, nets: tuple[IPNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in nets)
+
+
+def _too_many(retry: int) -> ApiError:
+    return ApiError(429, "Too many failed sign-ins; try again later.", headers={"Retry-After": str(retry)})
+
+
+async def sign_in(st: AppState, form: SignInForm, via: str, request: Request | None = None) -> users.User:
+    """Check the password (same throttle for tokens and sessions); audit the outcome.
+
+    Three counts, all in PostgreSQL so API replicas share them (issue 17 "Lockout on demand", issue 16):
+    * per username *and client address*: ``LOCK_AFTER`` failures lock the name from that address for
+      ``LOCK_FOR``; the name's owner still signs in from elsewhere;
+    * per client address, any username: ``login_address_limit`` password checks within ``LOCK_FOR`` refuse
+      the address for ``LOCK_FOR``, so one client trying many usernames is slowed to that rate;
+    * per username from all addresses: more than ``login_name_limit`` failures within ``LOCK_FOR`` refuse
+      the name everywhere (guessing one password from many addresses stays bounded).
+    The counts are per attempted username, existing or not, so a 429 does not reveal which usernames are
+    accounts; the 401 message is the same for a wrong name and a wrong password."""
     now = datetime.now(UTC)
+    address = client_address(request, st.settings.trusted_proxy_networks)
     async with st.pool.acquire() as conn:
         user = await users.get(conn, form.username)
-        locked = await users.claim_attempt(conn, form.username, allowed=LOCK_AFTER, lock_for=LOCK_FOR)
-        if locked:
+
+        async def refuse(locked: datetime, scope: str) -> ApiError:
             retry = max(1, int((locked - now).total_seconds()))
-            log.warning("auth.locked_out", via=via, retry_after=retry)
-            await audit.append(
-                conn,
-                audit.AuditEntry(
-                    user.username if user else "anonymous",
-                    user.role if user else "none",
-                    "auth.locked_out",
-                    detail={"via": via, "username_known": user is not None},
-                ),
-            )
-            raise ApiError(
-                429, "Too many failed sign-ins; try again later.", headers={"Retry-After": str(retry)}
-            )
+            log.warning("auth.locked_out", via=via, retry_after=retry, scope=scope)
+            detail = {"via": via, "username_known": user is not None, "scope": scope}
+            if scope == "address":
+                detail["address"] = address  # the audit log is access-controlled; logs never name it
+            await audit.append(conn, audit.AuditEntry(user.username if user else "anonymous",
+                                                      user.role if user else "none", "auth.locked_out",
+                                                      detail=detail))
+            return _too_many(retry)
+
+        settings = st.settings
+        if locked := await users.address_lock(conn, address):
+            raise await refuse(locked, "address")
+        if locked := await users.claim_attempt(conn, form.username, allowed=LOCK_AFTER, lock_for=LOCK_FOR,
+                                               address=address):
+            raise await refuse(locked, "username")
+        if locked := await users.name_lock(conn, form.username, allowed=settings.login_name_limit,
+                                           window=LOCK_FOR):
+            raise await refuse(locked, "username_everywhere")
+        if locked := await users.claim_address_attempt(conn, address, allowed=settings.login_address_limit,
+                                                       window=LOCK_FOR, lock_for=LOCK_FOR):
+            raise await refuse(locked, "address")
         # argon2id costs ~19 MiB and tens of ms: off the event loop (and spent for unknown names too).
         ok = await asyncio.to_thread(hasher.verify, user.password_hash if user else DUMMY_HASH, form.password)
         ok = ok and user is not None
@@ -72,7 +129,7 @@ async def sign_in(st: AppState, form: SignInForm, via: str) -> users.User:
                 ),
             )
             raise ApiError(401, "Wrong username or password.", headers={"WWW-Authenticate": "Bearer"})
-        await users.clear_attempts(conn, user.username)
+        await users.clear_attempts(conn, user.username, address)
         if hasher.needs_rehash(user.password_hash):
             await users.set_password_hash(
                 conn, user.username, await asyncio.to_thread(hasher.hash, form.password)

@@ -1,7 +1,7 @@
 """Registers: which register, what a version holds, what the list in force on a date is.
 
-* 個人情報ファイル簿 (APPI 75; 施行令 20: files of fewer than 1,000 persons are not in it): ``file``.
-* 個人情報取扱登録簿 (the city's own register, for the smaller files): ``handling``.
+* 個人情報ファイル簿 (APPI 75; 施行令 20: files of fewer than 1,000 persons are not in it): ``file_register``.
+* 個人情報取扱登録簿 (the city's own register, for the smaller files): ``handling_register``.
 * Every change is a dated version: 新規 (``new``), 変更 (``changed``), 廃止 (``abolished``); the published list on
   a date is, per entry, the last version in effect on that date, unless that version is the 廃止.
 * 目的外利用・外部提供 (APPI 69): on the basis of a law (69(1)), the person's consent (69(2)(i)) or a
@@ -16,16 +16,19 @@ from typing import Any
 
 FILE_THRESHOLD = 1000  # APPI 75 / 施行令 20(2)(x): a file of fewer persons is not in the ファイル簿
 
-REGISTERS = ("file", "handling")
-REGISTER_LABELS = {"file": "個人情報ファイル簿", "handling": "個人情報取扱登録簿"}
-PREFIXES = {"file": "PIF", "handling": "PIH"}
+FILE, HANDLING = "file_register", "handling_register"  # contract.md codes (migration 0026 renamed file/handling)
+REGISTERS = (FILE, HANDLING)
+REGISTER_LABELS = {FILE: "個人情報ファイル簿", HANDLING: "個人情報取扱登録簿"}
+PREFIXES = {FILE: "PIF", HANDLING: "PIH"}
 CHANGES = ("new", "changed", "abolished")
 CHANGE_LABELS = {"new": "新規", "changed": "変更", "abolished": "廃止"}
 MEDIA_LABELS = {"electronic": "電子", "paper": "紙"}
 USE_KINDS = ("outside_purpose", "provision")
 USE_KIND_LABELS = {"outside_purpose": "目的外利用", "provision": "外部提供"}
-BASES = ("law", "consent", "good_reason")
-BASIS_LABELS = {"law": "法令", "consent": "本人の同意", "good_reason": "相当の理由"}
+BASES = ("law", "consent", "reasonable_grounds")
+BASIS_LABELS = {"law": "法令", "consent": "本人の同意", "reasonable_grounds": "相当の理由"}
+# The basis code before migration 0026, still in annual reports published before it (read, never written).
+LEGACY_BASES = {"good_reason": "reasonable_grounds"}
 
 # What a version describes (the fields a 変更 may change).
 CONTENT_FIELDS = (
@@ -49,13 +52,13 @@ class RegisterRuleError(ValueError):
 
 def check_register(register: str, persons: int) -> None:
     """A file of 1,000 persons or more belongs in the ファイル簿, a smaller one in the 取扱登録簿."""
-    if register == "file" and persons < FILE_THRESHOLD:
+    if register == FILE and persons < FILE_THRESHOLD:
         raise RegisterRuleError(
             f"本人の数が{FILE_THRESHOLD:,}人未満（{persons:,}人）のファイルは個人情報ファイル簿ではなく個人情報取扱登録簿に"
             f"登録します（法75条、施行令20条）。 / A file of fewer than {FILE_THRESHOLD:,} persons belongs in the "
             "handling register, not the personal-information file register."
         )
-    if register == "handling" and persons >= FILE_THRESHOLD:
+    if register == HANDLING and persons >= FILE_THRESHOLD:
         raise RegisterRuleError(
             f"本人の数が{FILE_THRESHOLD:,}人以上（{persons:,}人）のファイルは個人情報ファイル簿に登録します（法75条）。"
             f" / A file of {FILE_THRESHOLD:,} persons or more belongs in the personal-information file register."

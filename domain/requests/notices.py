@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from domain.events import EventDraft, NoticeRequest
 from domain.requests.state import RequestCase
-from domain.self_information import decision_notice
+from domain.self_information import CORRECTION, DISCLOSURE, decision_notice
+
+PI_TRANSFER_KINDS = (DISCLOSURE, CORRECTION)  # 第85条, 第96条
 
 DECISION_NOTICE = {
     "full": "decision_full",
@@ -15,15 +17,18 @@ DECISION_NOTICE = {
 }
 
 
-def notices_for(case: RequestCase, event: EventDraft, version: int) -> list[NoticeRequest]:
-    """``case`` is the state after ``event`` was applied."""
+def notices_for(case: RequestCase, event: EventDraft, version: int, *, pi_forms: bool = False) -> list[NoticeRequest]:
+    """``case`` is the state after ``event`` was applied. ``pi_forms``: the APPI forms of 補正, 移送 and the
+    third-party notices (第77条③, 第85条, 第96条, 第86条) for a self-information case; a workflow uses them
+    behind the patch ``pi-notice-forms`` (workflows/request.py), so a history recorded before replays as it
+    was."""
     kind = event.type
     d = event.data
     req = case.case_id
     if kind == "NoticeReissued":
         return [NoticeRequest(req, d["notice_type"], version, supersedes=d["notice_id"])]
     if case.appi():
-        return _appi_notices(case, event, version)
+        return _appi_notices(case, event, version, pi_forms=pi_forms)
     if kind == "RequestReceived":
         return [NoticeRequest(req, "receipt", version)]
     if case.kind != "public_records":
@@ -56,20 +61,33 @@ def notices_for(case: RequestCase, event: EventDraft, version: int) -> list[Noti
     return []
 
 
-def _appi_notices(case: RequestCase, event: EventDraft, version: int) -> list[NoticeRequest]:
-    """The APPI forms of a self-information request (domain/self_information.py): 受付票, 補正依頼,
-    期限延長 (第83条② / 第94条② / 第102条②), 特例延長 (第84条 / 第95条 / 第103条) and the decision notices
+def _appi_notices(case: RequestCase, event: EventDraft, version: int, *, pi_forms: bool) -> list[NoticeRequest]:
+    """The APPI forms of a self-information request (domain/self_information.py): 受付票, 補正依頼 (第77条③ /
+    第91条③ / 第99条③), 期限延長 (第83条② / 第94条② / 第102条②), 特例延長 (第84条 / 第95条 / 第103条), 移送
+    (第85条 / 第96条; the Act has none for 利用停止), the third party's 意見照会 and, to one who objected,
+    the notice of the disclosure decision (第86条①③; disclosure requests only), and the decision notices
     (第82条, 第93条, 第101条), each adverse one with its 教示 (審査請求 → 審査会への諮問, 第105条)."""
     kind, d, req = event.type, event.data, case.case_id
     if kind == "RequestReceived":
         return [NoticeRequest(req, "pi_receipt", version)]
     if kind == "CorrectionRequested":
-        return [NoticeRequest(req, "correction_request", version)]
+        return [NoticeRequest(req, "pi_correction_request" if pi_forms else "correction_request", version)]
+    if pi_forms and kind == "RequestTransferred" and case.kind in PI_TRANSFER_KINDS:
+        return [NoticeRequest(req, "pi_transfer", version)]
+    if pi_forms and kind == "ThirdPartyConsulted" and case.kind == DISCLOSURE:
+        return [NoticeRequest(req, "pi_third_party_opinion_request", version, d["party_id"])]
     if kind == "DeadlineExtended":
         return [NoticeRequest(req, "pi_large_volume_extension" if d.get("large_volume") else "pi_extension",
                               version)]
     if kind == "DecisionApproved":
-        return [NoticeRequest(req, decision_notice(case.kind, part["outcome"]), version,
-                              decision_id=part.get("decision_id"))
-                for part in d.get("parts") or [d]]
+        out = []
+        for part in d.get("parts") or [d]:
+            out.append(NoticeRequest(req, decision_notice(case.kind, part["outcome"]), version,
+                                     decision_id=part.get("decision_id")))
+            if pi_forms and case.kind == DISCLOSURE and part.get("earliest_disclosure_on"):
+                # 第86条③: to each third party who objected, the decision, its reason and the disclosure day
+                out += [NoticeRequest(req, "pi_third_party_disclosure_notice", version, p.party_id,
+                                      decision_id=part.get("decision_id"))
+                        for p in case.objecting_parties()]
+        return out
     return []

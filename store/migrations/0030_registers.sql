@@ -2,12 +2,14 @@
 -- 1,000 persons or more) and the city's own 個人情報取扱登録簿 (smaller files). Not cases: plain tables.
 -- Every change of an entry is a new dated version (新規 / 変更 / 廃止) with who recorded it and when; nothing
 -- is edited or deleted, so the list published on any date can be shown again as it was.
-create sequence register_file_seq;
-create sequence register_handling_seq;
+-- (codes as renamed by 0026: a database that had 0030 before 0026 existed is converted by 0026; a fresh one
+-- runs 0026 first, finds nothing to convert, and gets the contract's codes here.)
+create sequence register_file_register_seq;
+create sequence register_handling_register_seq;
 
 create table register_entries (
     entry_id    text primary key,                 -- PIF-0001 (ファイル簿) / PIH-0001 (取扱登録簿)
-    register    text not null check (register in ('file', 'handling')),
+    register    text not null check (register in ('file_register', 'handling_register')),
     created_by  text not null,
     created_at  timestamptz not null default now()
 );
@@ -42,7 +44,7 @@ create table register_uses (
     kind         text not null check (kind in ('outside_purpose', 'provision')),
     used_by      text not null,                    -- the department or outside body (never a person's name)
     purpose      text not null,
-    basis        text not null check (basis in ('law', 'consent', 'good_reason')),
+    basis        text not null check (basis in ('law', 'consent', 'reasonable_grounds')),
     basis_detail text not null default '',         -- e.g. the law and article
     used_on      date not null,
     recorded_by  text not null,

@@ -90,8 +90,9 @@ FAULTS = {5: ("worker", _worker), 10: ("worker", _worker), 15: ("worker", _worke
 
 
 def _kaiji(run: Up, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KAIJI_DATABASE_URL": f"postgresql://postgres@127.0.0.1:{run.ports['KAIJI_PG_PORT']}/kaiji",
-           "KAIJI_DATA_DIR": str(run.data)}
+    # the embedded stack's own URLs (app role; the owner for `projections rebuild`), passwords from run.data
+    env = {**os.environ, "KAIJI_PG_PORT": str(run.ports["KAIJI_PG_PORT"]), "KAIJI_DATA_DIR": str(run.data)}
+    env.pop("KAIJI_DATABASE_URL", None)
     return subprocess.run([sys.executable, "-m", "kaiji.cli", *args], capture_output=True, text=True, env=env,
                           timeout=120)
 

@@ -39,7 +39,7 @@ APPEAL_KEYS = {"id", "request_id", "kind", "status", "closed_reason", "departmen
                "sessions", "report", "ruling_text", "explanation", "correction", "late_reason", "appellant",
                "notices", "allowed_actions", "late_reason_accepted", "scope", "objecting_parties", "suits",
                "correction_respond_by", "explanation_due", "explanation_filed_on", "ruling_detail",
-               "third_party_objection", "window"}
+               "third_party_objection", "window", "referral_packs"}
 BREACH_KEYS = {"id", "department", "title", "kind", "status", "aware_on", "persons", "reportable", "preliminary_due",
                "preliminary_on", "final_due", "final_on", "overdue", "meeting_on", "closed_on", "version", "kind_label",
                "description", "items", "sensitive", "financial_harm", "malicious", "encrypted", "contractor", "duty",
@@ -59,6 +59,7 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/profile": {"name", "municipality", "implementing_bodies", "departments", "request_kinds",
                             "exemptions", "council_members", "unconfirmed", "requester_categories"},
     "GET /api/v1/users": {"items"},
+    "GET /api/v1/users/grants": {"items"},
     "GET /api/v1/requests": {"items", "next_cursor"},
     "GET /api/v1/requests/{case_id}": CASE_KEYS,
     "GET /api/v1/requests/{case_id}/events": {"id", "events"},
@@ -83,12 +84,12 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/council/breaches/{breach_id}": COUNCIL_BREACH_KEYS,
     "GET /api/v1/audit": {"items"},
     "GET /api/v1/calendar": {"from", "to", "days"},
-    "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason"},
-    "GET /api/v1/registers/entries": {"items"},
-    "GET /api/v1/registers/entries/{entry_id}": REGISTER_ENTRY_KEYS | {"versions", "uses"},
-    "GET /api/v1/registers/entries/{entry_id}/uses": {"items"},
-    "GET /api/v1/registers/published": {"as_of", "registers", "counts", "items"},
-    "GET /api/v1/council/registers": {"fiscal_year", "in_force_at_year_end", "changes", "uses"},
+    "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason", "checkpoint"},
+    "GET /api/v1/registers/files": {"as_of", "registers", "counts", "items"},
+    "GET /api/v1/registers/files/{file_id}": REGISTER_ENTRY_KEYS | {"versions", "uses"},
+    "GET /api/v1/registers/uses": {"items"},
+    "GET /api/v1/council/registers": {"fiscal_year", "in_force_at_year_end", "in_force_by_department", "changes",
+                                        "uses"},
 }
 
 
@@ -143,8 +144,8 @@ async def world(api: Api) -> World:
     # register entries (個人情報取扱登録簿): one kept by toshi, one by kankyo
     entries = {}
     for who, department in (("shinsa", "toshi"), ("kankyo", "kankyo")):
-        r = await api.http.post("/api/v1/registers/entries", headers=api.as_(who), json={
-            "register": "handling", "department": department, "name": "認可の歩行テスト用名簿", "purpose": "テスト",
+        r = await api.http.post("/api/v1/registers/files", headers=api.as_(who), json={
+            "register": "handling_register", "department": department, "name": "認可の歩行テスト用名簿", "purpose": "テスト",
             "items": ["氏名"], "person_categories": ["申請者"], "persons": 10, "sources": ["本人"],
             "retention": "5年", "safeguards": "施錠保管", "media": "paper"})
         assert r.status_code == 201, r.text
@@ -154,7 +155,9 @@ async def world(api: Api) -> World:
         return {"case_id": request["id"], "request_id": request["id"], "appeal_id": appeal["id"],
                 "suit_id": suit.json()["id"], "notice_id": request["notices"][0]["id"], "username": "shinsa",
                 "fiscal_year": "2025",  # POST /reports/annual/{fiscal_year}/publish
-                "breach_id": breach_ids[id(request)], "entry_id": entry_id}
+                "version": "1",  # GET /council/referrals/{appeal_id}/packs/{version}.pdf
+                "breach_id": breach_ids[id(request)], "file_id": entry_id,
+                "grant_id": "1"}  # POST /users/grants/{grant_id}/…: the probe body is refused before the lookup
 
     return World(own=ids(own_request, own_appeal, entries["toshi"]),
                  other=ids(other_request, other_appeal, entries["kankyo"]))
@@ -177,6 +180,8 @@ def expected_status(key: str, method: str, caller: str, which: str) -> int:
         return 404
     if key == "POST /api/v1/auth/logout":
         return 200  # no body to refuse: it signs the (throwaway) token out
+    if key.endswith("/packs/{version}.pdf") and which == "other":
+        return 404  # the other appeal is not referred: it has no referral pack
     return passed
 
 
@@ -299,8 +304,8 @@ def test_council_reads_no_case_file_and_contact_data() -> None:
 def test_every_object_operation_is_scoped() -> None:
     for key, grant in authz.MATRIX.items():
         params = re.findall(r"\{(\w+)\}", key)
-        # a user name or a fiscal year names no case: the role alone decides
-        if params and not grant.public and params not in (["username"], ["fiscal_year"]):
+        # a user name, a fiscal year or a role grant names no case: the role alone decides
+        if params and not grant.public and params not in (["username"], ["fiscal_year"], ["grant_id"]):
             assert grant.subject and grant.param == params[0], key
 
 

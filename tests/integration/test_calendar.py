@@ -162,6 +162,7 @@ async def kaiji(api: Api, holiday: date, *args: str, cwd: Path) -> tuple[int, st
     env = {**os.environ, "PYTHONPATH": str(cwd), "KAIJI_DATABASE_URL": s.database_url or "",
            "KAIJI_TEMPORAL_ADDRESS": s.temporal_address or "", "KAIJI_ENCRYPTION_KEYS": s.encryption_keys or "",
            "KAIJI_SEARCH_KEY": s.search_key or "", "KAIJI_TOKEN_SECRET": s.token_secret or "",
+           "KAIJI_SEAL_KEY": s.seal_key or "",
            "KAIJI_DATA_DIR": str(cwd / "data"), "KAIJI_LOG_FORMAT": "json"}
     proc = await asyncio.create_subprocess_exec(  # async: the worker in this process must answer --apply
         sys.executable, "-m", "kaiji.cli", "calendar", "check", *args, env=env,

@@ -25,28 +25,30 @@ D = {name: date(FY, m, d).isoformat() for name, (m, d) in {
 OFFICER, TOSHI, TOSHI_CHIEF, KANKYO = "johokokai", "shinsa", "kacho", "kankyo"
 
 RESIDENTS = {
-    "register": "file", "department": "toshi", "name": "都市計画道路用地所有者ファイル",
+    "register": "file_register", "department": "toshi", "name": "都市計画道路用地所有者ファイル",
     "purpose": "都市計画道路の用地取得事務のため", "items": ["氏名", "住所", "地番", "面積"],
     "person_categories": ["事業区域内の土地所有者"], "persons": 1200, "sources": ["本人", "登記事項証明書"],
     "recipients": [], "retention": "10年", "safeguards": "アクセス権限の設定、施錠保管", "media": "electronic",
     "effective_on": D["new"],
 }
-SMALL = RESIDENTS | {"register": "handling", "name": "道路占用許可申請者名簿", "persons": 240, "media": "paper",
+SMALL = RESIDENTS | {"register": "handling_register", "name": "道路占用許可申請者名簿", "persons": 240, "media": "paper",
                      "purpose": "道路占用許可事務のため"}
 
 
 async def entry(api: Api, body: dict, who: str = TOSHI) -> dict:
-    r = await api.http.post("/api/v1/registers/entries", json=body, headers=api.as_(who))
+    r = await api.http.post("/api/v1/registers/files", json=body, headers=api.as_(who))
     assert r.status_code == 201, r.text
     return r.json()
 
 
 async def post(api: Api, entry_id: str, action: str, body: dict, who: str = TOSHI):  # type: ignore[no-untyped-def]
-    return await api.http.post(f"/api/v1/registers/entries/{entry_id}/{action}", json=body, headers=api.as_(who))
+    if action == "uses":  # 目的外利用・外部提供: POST /registers/uses {file_id, …}
+        return await api.http.post("/api/v1/registers/uses", json={"file_id": entry_id} | body, headers=api.as_(who))
+    return await api.http.post(f"/api/v1/registers/files/{entry_id}/{action}", json=body, headers=api.as_(who))
 
 
 async def published(api: Api, on: str, who: str = "madoguchi", **params: str) -> dict:
-    r = await api.http.get("/api/v1/registers/published", params={"as_of": on, **params}, headers=api.as_(who))
+    r = await api.http.get("/api/v1/registers/files", params={"as_of": on, **params}, headers=api.as_(who))
     assert r.status_code == 200, r.text
     return {item["id"]: item for item in r.json()["items"]}
 
@@ -84,7 +86,7 @@ async def test_versions_new_change_abolish_and_the_list_on_each_date(api: Api) -
     assert eid not in await published(api, D["after_abolish"])
     assert eid in await published(api, D["after_change"])  # the past list stays as it was
 
-    one = (await api.http.get(f"/api/v1/registers/entries/{eid}", headers=api.as_(TOSHI))).json()
+    one = (await api.http.get(f"/api/v1/registers/files/{eid}", headers=api.as_(TOSHI))).json()
     assert [v["change"] for v in one["versions"]] == ["new", "changed", "abolished"]
     assert [v["recorded_by"] for v in one["versions"]] == [TOSHI, TOSHI_CHIEF, TOSHI]
 
@@ -101,15 +103,15 @@ async def test_versions_new_change_abolish_and_the_list_on_each_date(api: Api) -
 
 
 async def test_which_register_follows_the_number_of_persons(api: Api) -> None:
-    r = await api.http.post("/api/v1/registers/entries", json=RESIDENTS | {"persons": 999}, headers=api.as_(TOSHI))
+    r = await api.http.post("/api/v1/registers/files", json=RESIDENTS | {"persons": 999}, headers=api.as_(TOSHI))
     assert r.status_code == 422 and "取扱登録簿" in r.json()["error"]["message"]
-    r = await api.http.post("/api/v1/registers/entries", json=SMALL | {"persons": 1000}, headers=api.as_(TOSHI))
+    r = await api.http.post("/api/v1/registers/files", json=SMALL | {"persons": 1000}, headers=api.as_(TOSHI))
     assert r.status_code == 422 and "ファイル簿" in r.json()["error"]["message"]
     small = await entry(api, SMALL)
     assert small["id"].startswith("PIH-") and small["register_label"] == "個人情報取扱登録簿"
     r = await post(api, small["id"], "change", {"reason": "増加", "persons": 5000})
     assert r.status_code == 409 and "ファイル簿" in r.json()["error"]["message"]
-    r = await api.http.post("/api/v1/registers/entries", json=SMALL | {"department": "nowhere"},
+    r = await api.http.post("/api/v1/registers/files", json=SMALL | {"department": "nowhere"},
                             headers=api.as_(OFFICER))
     assert r.status_code == 422
 
@@ -117,25 +119,34 @@ async def test_which_register_follows_the_number_of_persons(api: Api) -> None:
 async def test_department_staff_keep_their_own_entries_the_officer_all(api: Api) -> None:
     mine = await entry(api, SMALL | {"name": "都市計画課の名簿"})
     theirs = await entry(api, SMALL | {"name": "環境政策課の名簿", "department": "kankyo"}, who=KANKYO)
-    r = await api.http.post("/api/v1/registers/entries", json=SMALL | {"department": "kankyo"},
+    r = await api.http.post("/api/v1/registers/files", json=SMALL | {"department": "kankyo"},
                             headers=api.as_(TOSHI))
     assert r.status_code == 403  # not one's own department
-    for path in ("", "/uses"):
-        assert (await api.http.get(f"/api/v1/registers/entries/{theirs['id']}{path}",
-                                   headers=api.as_(TOSHI))).status_code == 404
+    assert (await api.http.get(f"/api/v1/registers/files/{theirs['id']}", headers=api.as_(TOSHI))).status_code == 404
+    r = await api.http.get("/api/v1/registers/uses", params={"file_id": theirs["id"]}, headers=api.as_(TOSHI))
+    assert r.status_code == 200 and r.json()["items"] == []  # another department's uses are not listed
+    r = await post(api, theirs["id"], "uses", {"used_by": "税務課", "purpose": "課税", "basis": "law"})
+    assert r.status_code == 422 and theirs["id"] in r.json()["error"]["message"]
     assert (await post(api, theirs["id"], "change", {"reason": "x", "persons": 10})).status_code == 404
     r = await post(api, mine["id"], "change", {"reason": "移管", "department": "kankyo"})
     assert r.status_code == 403  # department staff cannot hand an entry to another department
-    listed = (await api.http.get("/api/v1/registers/entries", headers=api.as_(TOSHI))).json()["items"]
+    listed = (await api.http.get("/api/v1/registers/files", headers=api.as_(TOSHI))).json()["items"]
     assert mine["id"] in {e["id"] for e in listed} and {e["department"] for e in listed} == {"toshi"}
-    listed = (await api.http.get("/api/v1/registers/entries", params={"department": "kankyo"},
+    listed = (await api.http.get("/api/v1/registers/files", params={"department": "kankyo"},
                                  headers=api.as_(OFFICER))).json()["items"]
     assert theirs["id"] in {e["id"] for e in listed} and mine["id"] not in {e["id"] for e in listed}
     r = await post(api, theirs["id"], "change", {"reason": "組織改正", "department": "toshi"}, OFFICER)
     assert r.status_code == 200 and r.json()["department"] == "toshi"
-    assert (await api.http.get(f"/api/v1/registers/entries/{theirs['id']}", headers=api.as_(TOSHI))).status_code == 200
-    for who, status in (("madoguchi", 403), ("shingikai", 403), ("admin", 403)):
-        assert (await api.http.get("/api/v1/registers/entries", headers=api.as_(who))).status_code == status
+    assert (await api.http.get(f"/api/v1/registers/files/{theirs['id']}", headers=api.as_(TOSHI))).status_code == 200
+    for who in ("shingikai", "admin"):
+        assert (await api.http.get("/api/v1/registers/files", headers=api.as_(who))).status_code == 403
+    # the front desk keeps no entry: without as_of it reads the list published today (no staff notes)
+    r = await api.http.get("/api/v1/registers/files", headers=api.as_("madoguchi"))
+    assert r.status_code == 200 and r.json()["as_of"] == clock.today().isoformat()
+    assert mine["id"] in {e["id"] for e in r.json()["items"]}
+    assert all("recorded_by" not in e for e in r.json()["items"])
+    for path in (f"/api/v1/registers/files/{mine['id']}", "/api/v1/registers/uses"):
+        assert (await api.http.get(path, headers=api.as_("madoguchi"))).status_code == 403
     # the published list: every department's, for the front desk and department staff alike
     assert theirs["id"] in await published(api, clock.today().isoformat(), who=KANKYO)
 
@@ -161,34 +172,41 @@ async def test_uses_counted_per_register_for_the_council_and_the_annual_report(a
     assert r.json()["basis_label"] == "法令" and r.json()["kind_label"] == "外部提供"
     assert (await last_audit(api, file_entry["id"]))["action"] == "register.use"
     r = await post(api, file_entry["id"], "uses", use | {"kind": "outside_purpose", "used_by": "税務課",
-                                                         "basis": "good_reason", "basis_detail": ""})
+                                                         "basis": "reasonable_grounds", "basis_detail": ""})
     assert r.status_code == 201, r.text
     r = await post(api, small["id"], "uses", use | {"basis": "consent"}, OFFICER)
     assert r.status_code == 201, r.text
     # not before the entry existed, not in the future
     assert (await post(api, small["id"], "uses", use | {"used_on": date(FY, 4, 1).isoformat()})).status_code == 409
     assert (await post(api, small["id"], "uses", use | {"used_on": "2099-01-01"})).status_code == 422
-    listed = (await api.http.get(f"/api/v1/registers/entries/{file_entry['id']}/uses",
+    listed = (await api.http.get("/api/v1/registers/uses", params={"file_id": file_entry["id"]},
                                  headers=api.as_(TOSHI))).json()["items"]
     assert [u["used_by"] for u in listed] == ["小金井警察署", "税務課"]
-    one = (await api.http.get(f"/api/v1/registers/entries/{file_entry['id']}", headers=api.as_(TOSHI))).json()
+    assert {u["file_id"] for u in listed} == {file_entry["id"]} and listed[1]["basis_label"] == "相当の理由"
+    r = await api.http.get("/api/v1/registers/uses", params={"register": "handling_register", "from": D["use"],
+                                                              "to": D["use"]}, headers=api.as_(OFFICER))
+    assert [u["file_id"] for u in r.json()["items"]].count(small["id"]) == 1
+    one = (await api.http.get(f"/api/v1/registers/files/{file_entry['id']}", headers=api.as_(TOSHI))).json()
     assert one["uses"]["total"] == 2 and one["uses"]["provision"] == 1
 
     after = await summary()
-    assert after["uses"]["by_register"]["file"]["total"] == before["uses"]["by_register"]["file"]["total"] + 2
-    assert after["uses"]["by_register"]["handling"]["provision"] == (
-        before["uses"]["by_register"]["handling"]["provision"] + 1)
+    assert after["uses"]["by_register"]["file_register"]["total"] == before["uses"]["by_register"]["file_register"]["total"] + 2
+    assert after["uses"]["by_register"]["handling_register"]["provision"] == (
+        before["uses"]["by_register"]["handling_register"]["provision"] + 1)
     assert after["uses"]["by_basis"]["consent"] == before["uses"]["by_basis"]["consent"] + 1
-    assert after["changes"]["file"]["new"] == before["changes"]["file"]["new"] + 1
-    assert after["changes"]["handling"]["new"] == before["changes"]["handling"]["new"] + 1
-    assert after["in_force_at_year_end"]["file"] == before["in_force_at_year_end"]["file"] + 1
+    assert after["changes"]["file_register"]["new"] == before["changes"]["file_register"]["new"] + 1
+    assert after["changes"]["handling_register"]["new"] == before["changes"]["handling_register"]["new"] + 1
+    assert after["in_force_at_year_end"]["file_register"] == before["in_force_at_year_end"]["file_register"] + 1
+    toshi_before = before["in_force_by_department"].get("toshi", {"file_register": 0, "handling_register": 0})
+    assert after["in_force_by_department"]["toshi"] == {
+        "file_register": toshi_before["file_register"] + 1, "handling_register": toshi_before["handling_register"] + 1}
     assert "目的外利用テスト用" not in str(after)  # counts only: no entry content for the council
 
     annual_after = await annual()
     assert annual_after["total"] == annual_before["total"] + 3
     assert annual_after["by_entry"][file_entry["id"]] | {} == {
         "name": "目的外利用テスト用ファイル", "outside_purpose": 1, "provision": 1, "law": 1, "consent": 0,
-        "good_reason": 1, "total": 2}
+        "reasonable_grounds": 1, "total": 2}
     r = await api.http.get("/api/v1/reports/annual.csv", params={"fiscal_year": FY}, headers=api.as_(OFFICER))
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert ["保有個人情報の目的外利用・外部提供（登録簿別）"] in rows
@@ -208,7 +226,7 @@ async def test_the_published_list_as_csv_excel_and_pdf(api: Api, listed: dict) -
     from pypdf import PdfReader
 
     on = {"as_of": D["after_change"]}
-    r = await api.http.get("/api/v1/registers/published.csv", params=on | {"register": "file"},
+    r = await api.http.get("/api/v1/registers/files.csv", params=on | {"register": "file_register"},
                            headers=api.as_("madoguchi"))
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert r.content.startswith("\ufeff".encode())
@@ -222,19 +240,31 @@ async def test_the_published_list_as_csv_excel_and_pdf(api: Api, listed: dict) -
                                       headers=api.as_(OFFICER))).json()["items"][0]
     assert entry_audit["action"] == "export" and entry_audit["detail"]["what"] == "registers.csv"
 
-    r = await api.http.get("/api/v1/registers/published.xlsx", params=on, headers=api.as_(TOSHI))
+    r = await api.http.get("/api/v1/registers/files.xlsx", params=on, headers=api.as_(TOSHI))
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(r.content))
-    assert wb.sheetnames == ["file", "handling"]
-    xl = next(row for row in wb["file"].iter_rows(values_only=True) if row[0] == listed["id"])
+    assert wb.sheetnames == ["file_register", "handling_register"]
+    xl = next(row for row in wb["file_register"].iter_rows(values_only=True) if row[0] == listed["id"])
     assert xl[6] == 1200 and xl[8] == "東京都"  # numbers stay numbers
 
-    r = await api.http.get("/api/v1/registers/published.pdf", params=on, headers=api.as_(OFFICER))
+    r = await api.http.get("/api/v1/registers/files.pdf", params=on, headers=api.as_(OFFICER))
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages)
     assert listed["id"] in text and "個人情報ファイル簿" in text and "安全管理措置" in text
     for who in ("shingikai", "admin"):
-        r = await api.http.get("/api/v1/registers/published.pdf", headers=api.as_(who))
+        r = await api.http.get("/api/v1/registers/files.pdf", headers=api.as_(who))
         assert r.status_code == 403, who
-    r = await api.http.get("/api/v1/registers/published", params={"as_of": "13-01-2026"}, headers=api.as_(TOSHI))
+    r = await api.http.get("/api/v1/registers/files", params={"as_of": "13-01-2026"}, headers=api.as_(TOSHI))
     assert r.status_code == 422
+
+
+async def test_the_contract_paths_are_served(api: Api) -> None:
+    paths = (await api.http.get("/openapi.json")).json()["paths"]
+    for path in ("/api/v1/registers/files", "/api/v1/registers/files.csv", "/api/v1/registers/files.xlsx",
+                 "/api/v1/registers/files.pdf", "/api/v1/registers/uses", "/api/v1/registers/files/{file_id}"):
+        assert path in paths, path
+    assert not [p for p in paths if "/registers/entries" in p or "/registers/published" in p]
+    use = paths["/api/v1/registers/uses"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    schema = (await api.http.get("/openapi.json")).json()["components"]["schemas"][use["$ref"].rsplit("/", 1)[1]]
+    assert set(schema["properties"]["basis"]["enum"]) == {"law", "consent", "reasonable_grounds"}
+    assert {"file_id", "used_by", "purpose", "basis", "used_on"} <= set(schema["properties"])

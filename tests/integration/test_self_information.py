@@ -119,3 +119,56 @@ async def test_suspension_request_names_its_measure(api: Api) -> None:
     notice = [n for n in decided["notices"] if n["type"] == "pi_suspension_granted"][0]
     text = await pdf_text(api, notice, "pi_suspension_granted")
     assert "保有個人情報の利用停止決定通知書" in text and "消去" in text and "教示" not in text
+
+
+async def test_correction_transfer_and_third_party_notices_in_the_words_of_the_act(api: Api) -> None:
+    case = await register(api, "personal_info_disclosure")
+    r = await api.act(case["id"], "request-correction", {"requested_on": today().isoformat(), "respond_by": soon(10),
+                                                         "what": "本人確認書類を提示してください"}, "shinsa")
+    assert r.status_code == 200, r.text
+    notice = [n for n in r.json()["notices"] if n["type"] == "pi_correction_request"][0]
+    text = await pdf_text(api, notice, "pi_correction_request")
+    assert "保有個人情報開示請求書の補正について" in text and "第77条第3項" in text and "公文書" not in text
+    r = await api.act(case["id"], "record-correction", {"received_on": today().isoformat(), "note": "提示済み"},
+                      "madoguchi")
+    assert r.status_code == 200, r.text
+    r = await api.act(case["id"], "consult-third-party",
+                      {"party": {"name": "鈴木 花子", "type": "individual", "address": "小金井市本町1-1-1"}}, "shinsa")
+    assert r.status_code == 200, r.text
+    party = r.json()["third_parties"][0]["party_id"]
+    opinion = [n for n in r.json()["notices"] if n["type"] == "pi_third_party_opinion_request"][0]
+    text = await pdf_text(api, opinion, "pi_third_party_opinion_request")
+    assert "第86条第1項" in text and "児童手当" not in text  # the third party is not told what the person asked
+    r = await api.act(case["id"], "record-third-party-opinion", {"party_id": party, "objects": True}, "madoguchi")
+    assert r.status_code == 200, r.text
+    decided = await decide(api, case["id"], {"outcome": "full", "disclosure_on": soon(20),
+                                             "documents": [{"title": "審査記録", "disclosure": "full"}]})
+    third = [n for n in decided["notices"] if n["type"] == "pi_third_party_disclosure_notice"]
+    assert len(third) == 1
+    text = await pdf_text(api, third[0], "pi_third_party_disclosure_notice")
+    assert "第86条第3項" in text and "開示を実施する日" in text and "教示" in text and "第105条第3項" in text
+    full = [n for n in decided["notices"] if n["type"] == "pi_disclosure_full"][0]
+    assert "開示の日時" in await pdf_text(api, full, "pi_disclosure_full")
+
+    moved = await register(api, "personal_info_disclosure")
+    r = await api.act(moved["id"], "transfer", {"to_body": "board_of_education", "reason": "教育委員会の所管"},
+                      "madoguchi")
+    assert r.status_code == 200, r.text
+    notice = [n for n in r.json()["notices"] if n["type"] == "pi_transfer"][0]
+    text = await pdf_text(api, notice, "pi_transfer")
+    assert "保有個人情報開示請求事案移送通知書" in text and "第85条第1項" in text and "小金井市教育委員会" in text
+
+
+async def test_an_appeal_on_a_self_information_decision_is_referred_under_the_act(api: Api) -> None:
+    case = await register(api, "personal_info_correction", disclosed_on=(today() - timedelta(days=5)).isoformat())
+    await decide(api, case["id"], {"outcome": "non_disclosure", "reason_text": "記載は事実に合致しているため"})
+    r = await api.http.post(f"/api/v1/requests/{case['id']}/appeals", json={"grounds": "訂正を求める"},
+                            headers=api.as_("madoguchi"))
+    assert r.status_code == 201, r.text
+    r = await api.http.post(f"/api/v1/appeals/{r.json()['id']}/refer-to-council", json={},
+                            headers=api.as_("johokokai"))
+    assert r.status_code == 200, r.text
+    notice = [n for n in r.json()["notices"] if n["type"] == "referral_notice"][0]
+    text = await pdf_text(api, notice, "referral_notice")
+    assert "個人情報の保護に関する法律第105条第3項において準用する同条第1項の規定により" in text
+    assert "第106条第2項において準用する同条第1項の規定により通知します" in text and "訂正決定等" in text

@@ -55,6 +55,24 @@ def builders(common: Any, challenge: dict[str, Any], disclosure: dict[str, Any])
         "pi_suspension_refused": lambda: decision(
             "personal_info_suspension", "第101条第2項", "利用停止しない", outcome="non_disclosure",
             reason_text="法令の規定に基づき適法に取得し利用しているため。", challenge=dict(kyoji)),
+        "pi_correction_request": lambda: {
+            **common("小総情第34号"), **_req(), "basis": f"{APPI}第77条第3項",
+            "correction": {"what": "本人確認書類（運転免許証等）を提示してください。", "respond_by": "2025-03-24"}},
+        "pi_transfer": lambda: {
+            **common("小総情第35号"), **_req(), "basis": f"{APPI}第85条第1項",
+            "transfer": {"to": "東京都知事", "on": "2025-03-10",
+                         "reason": "開示請求に係る保有個人情報は東京都が作成したものであるため。"}},
+        "pi_third_party_opinion_request": lambda: {
+            **common("小総情第36号"), **_req(), "basis": f"{APPI}第86条第1項",
+            "third_party": {"information": "開示請求に係る保有個人情報に含まれるあなたに関する情報",
+                            "respond_by": "2025-03-24"}},
+        "pi_third_party_disclosure_notice": lambda: {
+            **common("小総情第37号"), **_req(), "basis": f"{APPI}第86条第3項",
+            "third_party": {"information": "開示請求に係る保有個人情報に含まれるあなたに関する情報",
+                            "decided_on": "2025-03-28", "disclosure_on": "2025-04-14",
+                            "reason": "開示請求者本人に関する情報と一体であり、開示しても権利利益を害するおそれがないため。",
+                            "opinion_received_on": "2025-03-20"},
+            "challenge": dict(kyoji)},
         "pi_dismissed": lambda: decision("personal_info_disclosure", "第82条第2項", "却下", outcome="dismissed",
                                          reason_text="補正の期限までに本人確認書類の提示がなかったため。",
                                          challenge=dict(kyoji)),

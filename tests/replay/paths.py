@@ -48,10 +48,18 @@ PATHS: dict[str, ReplayPath] = {
     "large_volume_remainder": ReplayPath("R-2099-90010", "completed",
                                          "特例延長 -> decision for the substantial part -> disclosure -> remainder "
                                          "reminder -> remainder overdue -> decision for the remainder -> final"),
+    "pi_procedure": ReplayPath("R-2099-90011", "terminated",
+                               "self-information disclosure (APPI forms, patch pi-notice-forms): 補正 -> corrected "
+                               "-> third party consulted, objects -> full decision -> 86③ notice (left waiting)"),
     "appeal_partial_grant": ReplayPath("A-2099-90001", "completed",
                                        "appeal of a partial decision -> referred -> session below quorum "
                                        "-> session with quorum -> report -> partly granted (ruled)",
                                        workflow_type="AppealCase", stem="appeal_partial_grant"),
+    "appeal_referral_pack": ReplayPath("A-2099-90002", "completed",
+                                       "appeal of a partial decision -> referred (referral pack v1, patch "
+                                       "referral-pack) -> explanation filed (pack v2) -> session -> report "
+                                       "-> rejected (ruled)",
+                                       workflow_type="AppealCase", stem="appeal_referral_pack"),
     "suit_final": ReplayPath("L-2099-90001", "completed",
                              "suit against a decision -> district judgment upheld -> appeal window lapses "
                              "-> final (upheld)",

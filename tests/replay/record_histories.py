@@ -29,6 +29,7 @@ replace a file on purpose (e.g. a history that was never deployed), set
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -139,7 +140,8 @@ class Case:
 
 
 @asynccontextmanager
-async def recording(env: WorkflowEnvironment, database_url: str, path: str) -> AsyncIterator[Case]:
+async def recording(env: WorkflowEnvironment, database_url: str, path: str,
+                    kind: str = "public_records") -> AsyncIterator[Case]:
     """Register a case as the API does, let the test drive it, then save its history.
 
     A case the path leaves waiting is terminated first (a terminated history
@@ -150,7 +152,9 @@ async def recording(env: WorkflowEnvironment, database_url: str, path: str) -> A
         pytest.skip(f"{history_file(path).name} is already recorded (set {OVERWRITE_FLAG}=1 to replace it)")
     async with running_worker(env.client, database_url, REPLAY_KEYRING) as (queue, pool, vault):
         now = await env.get_current_time()
-        inp = await register_input(pool, vault, spec.case_id, jst_date(now).isoformat(), entered_at=now)
+        inp = await register_input(pool, vault, spec.case_id, jst_date(now).isoformat(), entered_at=now, kind=kind)
+        if kind != "public_records":  # a self-information request: identity seen at intake (APPI 77②)
+            inp = dataclasses.replace(inp, identity_verified=True)
         start = WithStartWorkflowOperation(
             RequestWorkflow.run, inp, id=spec.case_id, task_queue=queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
@@ -312,6 +316,34 @@ async def test_partial_third_party(replay_env, database_url) -> None:
         assert await case.result() == "final"
 
 
+async def test_pi_procedure(replay_env, database_url) -> None:
+    async with recording(replay_env, database_url, "pi_procedure", kind="personal_info_disclosure") as case:
+        today = await case.today()
+        await case.act("request-correction", c.RequestCorrection(
+            actor=REVIEWER, respond_by=(today + timedelta(days=7)).isoformat(), what="本人確認書類の提示"))
+        await case.act("record-correction", c.RecordCorrection(actor=FRONT, received_on=today.isoformat()))
+        async with case.pool.acquire() as conn:
+            party = await case.vault.add(conn, party_role="third_party", party_type="individual",
+                                         name="鈴木 花子", case_id=case.id)
+        await case.act("consult-third-party", c.ConsultThirdParty(
+            actor=REVIEWER, party=c.ThirdPartyRef(party, "individual")))
+        await case.act("record-third-party-opinion", c.RecordThirdPartyOpinion(
+            actor=FRONT, party_id=party, objects=True, summary="反対"))
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="full", documents=(c.Document("審査記録", "full"),),
+            disclosure_on=(today + timedelta(days=20)).isoformat()))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        types = [n["type"] for n in await _notices(case)]
+        assert {"pi_correction_request", "pi_third_party_opinion_request", "pi_third_party_disclosure_notice",
+                "pi_disclosure_full"} <= set(types), types
+
+
+async def _notices(case: Case) -> list[dict[str, Any]]:
+    async with case.pool.acquire() as conn:
+        rows = await conn.fetch("select notice_type from notices where case_id = $1", case.id)
+    return [{"type": r["notice_type"]} for r in rows]
+
+
 async def test_non_disclosure_not_held(replay_env, database_url) -> None:
     async with recording(replay_env, database_url, "non_disclosure_not_held") as case:
         await case.act("draft-decision", c.DraftDecision(
@@ -419,6 +451,32 @@ async def test_appeal_partial_grant(replay_env, database_url) -> None:
         scope = (ac.ScopeItem("契約書", "partial"), ac.ScopeItem("交渉記録", "partial"))
         await appeal.execute_update("record-ruling", ac.RecordRuling(
             actor=OFFICER, ruling="partly_granted", scope=scope, text="一部認容"))
+        assert await appeal.result() == "ruled"
+
+
+async def test_appeal_referral_pack(replay_env, database_url) -> None:
+    council = Actor("shingikai", "council")
+    async with recording_challenge(replay_env, database_url, "appeal_referral_pack", "R-2099-90103") as ch:
+        at = await replay_env.get_current_time()
+        today = jst_date(at).isoformat()
+        appeal = await ch.file(AppealWorkflow.run, ac.FileAppeal(
+            appeal_id=ch.case_id, request_id=ch.request.id, filed_on=today,
+            appellant_party_id=ch.requester_party_id, grounds="交渉記録の公開を求める", department="toshi",
+            decided_on=ch.decision["decided_on"],
+            decision={"outcome": "partial", "documents": ch.decision["documents"]},
+            requester_party_id=ch.requester_party_id, actor=FRONT, rules=load_profile("koganei").appeal_rules(),
+            entered_at=at))
+        assert (await appeal.execute_update(AppealWorkflow.registered)).status == "under_review"
+        await ch.request.wait_for_event("AppealLinked")
+        referred = await appeal.execute_update("refer-to-council", ac.ReferToCouncil(actor=OFFICER))
+        assert referred["status"] == "referred"
+        await appeal.execute_update("record-explanation", ac.RecordExplanation(
+            actor=OFFICER, text="交渉記録は今後の交渉に支障がある"))
+        await appeal.execute_update("record-session", ac.RecordSession(
+            actor=council, held_on=today, present=("m1", "m2", "m3"), in_camera=True))
+        await appeal.execute_update("adopt-report", ac.AdoptReport(
+            actor=council, adopted_on=today, conclusion="uphold", text="原処分は妥当", votes_for=3))
+        await appeal.execute_update("record-ruling", ac.RecordRuling(actor=OFFICER, ruling="rejected", text="棄却"))
         assert await appeal.result() == "ruled"
 
 

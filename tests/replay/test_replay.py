@@ -17,7 +17,9 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from kaiji.security.action_seal import SealingInterceptor
 from kaiji.security.codec import data_converter
+from tests.conftest import TEST_SEAL_KEY
 from tests.replay.keys import REPLAY_KEYRING
 from tests.replay.paths import HISTORIES, PATHS, history_file
 from worker import WORKFLOWS
@@ -35,7 +37,9 @@ def load(file: Path) -> WorkflowHistory:
 @pytest.mark.filterwarnings("error::temporalio.workflow.UnfinishedSignalHandlersWarning")
 @pytest.mark.parametrize("file", FILES, ids=[f.stem for f in FILES])
 async def test_saved_history_replays(file: Path) -> None:
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=data_converter(REPLAY_KEYRING))
+    # With the worker's seal checks (issue 17): saved histories carry no seals and replay as they were.
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=data_converter(REPLAY_KEYRING),
+                        interceptors=[SealingInterceptor(TEST_SEAL_KEY)])
     result = await replayer.replay_workflow(load(file))  # raises on nondeterminism or a task failure
     assert result.replay_failure is None
 

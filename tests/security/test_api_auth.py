@@ -191,11 +191,19 @@ def limited(router: APIRouter, path: str) -> bool:
     return ratelimit.registration_limit in [d.dependency for d in route.dependencies]
 
 
+async def clear_hits(env: Env) -> None:
+    conn = await connect(env.api.settings.database_url)
+    try:
+        await ratelimit.clear(conn)
+    finally:
+        await conn.close()
+
+
 async def test_registration_rate_limit_answers_429(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     for router, path in ((requests.router, "/api/v1/requests"), (appeals.router, "/api/v1/requests/{request_id}/appeals")):
         assert limited(router, path), f"attach api.ratelimit.registration_limit to POST {path}"
     monkeypatch.setattr(ratelimit, "REGISTRATIONS_PER_MINUTE", 2)
-    ratelimit.registrations.clear()
+    await clear_hits(env)
     try:
         api = env.api
         first = await api.register(subject="制限 1")
@@ -210,7 +218,29 @@ async def test_registration_rate_limit_answers_429(env: Env, monkeypatch: pytest
         entries = [e for e in await env.audit("madoguchi", limit=5) if e["action"] == "rate_limit.exceeded"]
         assert len(entries) == 2 and entries[0]["detail"]["limit"] == 2
     finally:
-        ratelimit.registrations.clear()
+        await clear_hits(env)
+
+
+async def test_registration_rate_limit_is_shared_by_api_replicas(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16: a second API process on the same database counts the same window (migration 0021)."""
+    from api.app import create_app
+
+    monkeypatch.setattr(ratelimit, "REGISTRATIONS_PER_MINUTE", 2)
+    await clear_hits(env)
+    second = create_app(env.api.settings)
+    try:
+        async with second.router.lifespan_context(second), httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=second), base_url="http://kaiji.test", timeout=60) as other:
+            api = env.api
+            await api.register(subject="共有 1")
+            r = await other.post("/api/v1/requests", json=REQUEST, headers=api.as_("madoguchi"))
+            assert r.status_code == 201, r.text
+            for client in (api.http, other):  # the third is refused by either replica
+                r = await client.post("/api/v1/requests", json=REQUEST, headers=api.as_("madoguchi"))
+                assert r.status_code == 429, r.text
+                assert 1 <= int(r.headers["Retry-After"]) <= 60
+    finally:
+        await clear_hits(env)
 
 
 async def test_forbidden_role_is_one_audit_entry(env: Env) -> None:

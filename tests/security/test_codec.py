@@ -47,12 +47,25 @@ async def test_round_trip_hides_the_canary():
 
 
 async def test_other_keyring_cannot_decode():
+    """The processes' converter refuses a wrongly keyed payload as a failure (not an error the SDK would
+    retry for ever); the Web UI's lenient codec names the key."""
     payloads = await data_converter(ring(("k1", K1))).encode([RequestPayload("R-1", CANARY)])
-    with pytest.raises(PayloadDecryptionError, match=r"key id 'k1'.*not in the key ring \(known: k2\)"):
+    with pytest.raises(ApplicationError, match=r"key id 'k1'.*not in the key ring \(known: k2\)") as refused:
         await data_converter(ring(("k2", K2))).decode(payloads, [RequestPayload])
-    with pytest.raises(PayloadDecryptionError, match=r"'k1' failed authentication") as info:
+    assert refused.value.type == "unsealed" and refused.value.non_retryable
+    with pytest.raises(ApplicationError, match=r"'k1' failed authentication") as info:
         await data_converter(ring(("k1", K2))).decode(payloads, [RequestPayload])
     assert CANARY not in str(info.value)
+    with pytest.raises(PayloadDecryptionError, match=r"'k1' failed authentication"):
+        await EncryptionCodec(ring(("k1", K2))).decode(payloads)
+
+
+async def test_processes_refuse_unencrypted_payloads():
+    """Issue 17: a payload a raw Temporal client sent without the codec is never read as a value."""
+    plain = await temporalio.converter.default().encode([RequestPayload("R-1", "forged")])
+    with pytest.raises(ApplicationError, match="not encrypted") as refused:
+        await data_converter(ring(("k1", K1))).decode(plain, [RequestPayload])
+    assert refused.value.non_retryable
 
 
 async def test_rotated_ring_still_reads_old_payloads():
@@ -63,7 +76,7 @@ async def test_rotated_ring_still_reads_old_payloads():
     assert new[0].metadata[KEY_ID_METADATA] == b"k2"
 
 
-async def test_unencrypted_payloads_pass_through():
+async def test_the_ui_codec_passes_unencrypted_payloads_through():
     plain = await temporalio.converter.default().encode([CANARY])
     codec = EncryptionCodec(ring(("k1", K1)))
     assert await codec.decode(plain) == plain
