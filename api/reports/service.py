@@ -17,7 +17,17 @@ from store.canonical import canonical_json
 async def build(conn: asyncpg.Connection, profile: Profile, fiscal_year: int,
                 as_of: datetime | None) -> tuple[dict[str, Any], str]:
     """The report for ``fiscal_year`` as it stood at ``as_of`` (None: now) and the hash of its inputs."""
-    cut = as_of or await conn.fetchval("select coalesce(max(recorded_at), now()) from events")
+    async with reports.snapshot(conn):  # the figures, the uses and the hash from one snapshot
+        return await _build(conn, profile, fiscal_year, as_of)
+
+
+async def _build(conn: asyncpg.Connection, profile: Profile, fiscal_year: int,
+                 as_of: datetime | None) -> tuple[dict[str, Any], str]:
+    # now: the instant of the last thing recorded (an event, a register use or version), so asking again with
+    # that as_of reads the same rows and gives the same bytes
+    cut = as_of or await conn.fetchval(
+        """select coalesce(greatest((select max(recorded_at) from events), (select max(recorded_at) from register_uses),
+                                    (select max(recorded_at) from register_versions)), now())""")
     states = await reports.states_as_of(conn, as_of, fiscal_year=fiscal_year)
     party_ids = sorted({s.get("requester_party_id") for s in states.requests if s.get("requester_party_id")})
     inputs = ReportInputs(
@@ -32,15 +42,18 @@ async def build(conn: asyncpg.Connection, profile: Profile, fiscal_year: int,
         categories=tuple(c.code for c in getattr(profile, "requester_categories", ())),
         frequent_threshold=profile.frequent_requester_threshold,
         period_days={k: r.period_days for k, r in profile.request_kinds.items()},
+        breaches=tuple(states.breaches),
     )
-    report = annual_report(inputs)
+    with reports.no_gc():
+        report = annual_report(inputs)
     report["personal_info_uses"] = await personal_info_uses(conn, fiscal_year, as_of)
     return report, states.inputs_hash
 
 
 async def personal_info_uses(conn: asyncpg.Connection, fiscal_year: int, cut: datetime | None) -> dict[str, Any]:
     """目的外利用・外部提供 dated in the year and recorded by the cut-off (None: all), counted per register entry
-    (APPI 69). Not part of the inputs hash, which covers the case events."""
+    (APPI 69). In the inputs hash with the case events (``store.reports``), so a use recorded after
+    publication is seen."""
     start, end = fiscal_year_bounds(fiscal_year)
     used = await registers.uses_in(conn, start, end, recorded_by=cut)
     names = {v["entry_id"]: v["name"] for v in await registers.all_versions(conn, recorded_by=cut)}  # the latest
@@ -59,8 +72,11 @@ def _without_self_subject(state: dict[str, Any]) -> dict[str, Any]:
     return state
 
 
-async def with_publication(conn: asyncpg.Connection, report: dict[str, Any]) -> dict[str, Any]:
-    """Add what was published for the year, and the cases whose lines changed since."""
+async def with_publication(conn: asyncpg.Connection, report: dict[str, Any],
+                           inputs_hash: str | None = None) -> dict[str, Any]:
+    """Add what was published for the year, the cases whose lines changed since, and — given the current
+    inputs hash — whether anything the report reads changed (``inputs_changed``: an event of a counted case
+    or a 目的外利用 record, even one that moves no line) with the register entries whose counts moved."""
     published = await reports.latest_publication(conn, report["fiscal_year"])
     if published is None:
         return {**report, "publication": None}
@@ -70,7 +86,16 @@ async def with_publication(conn: asyncpg.Connection, report: dict[str, Any]) -> 
         "content_hash": published["content_hash"], "inputs_hash": published["inputs_hash"],
         "audit_head": published["audit_head"],
         "changed_cases": changed_cases(published["content"], report),
+        **({} if inputs_hash is None else {"inputs_changed": inputs_hash != published["inputs_hash"]}),
+        "changed_register_entries": _changed_entries(published["content"], report),
     }}
+
+
+def _changed_entries(published: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """The register entries whose 目的外利用・外部提供 counts differ between the published and this report."""
+    before = (published.get("personal_info_uses") or {}).get("by_entry") or {}
+    after = (current.get("personal_info_uses") or {}).get("by_entry") or {}
+    return sorted(e for e in before.keys() | after.keys() if before.get(e) != after.get(e))
 
 
 async def publish(conn: asyncpg.Connection, profile: Profile, fiscal_year: int, *, actor: str, role: str,

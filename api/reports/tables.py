@@ -66,12 +66,37 @@ def tables(report: dict[str, Any], profile: Profile) -> list[ReportTable]:
     )))
     out += _request_tables(report["self_information"], lab, prefix="self_", title_prefix="保有個人情報: ",
                            threshold=report["frequent_threshold"])
+    if "breaches" in report:  # reports published before breaches were counted have none
+        out.append(_breach_table(report["breaches"]))
     if "personal_info_uses" in report:  # reports published before the registers existed have none
         from api.reports.registers import use_tables
 
         uses = report["personal_info_uses"]["by_entry"]
         out += use_tables(uses, {e: c["name"] for e, c in uses.items()})
     return out
+
+
+BREACH_KIND_LABELS = {"leak": "漏えい", "loss": "滅失", "damage": "毀損"}
+REPORT_LABELS = {"preliminary": "速報", "final": "確報"}
+
+
+def _breach_table(b: dict[str, Any]) -> ReportTable:
+    """漏えい等事案 (個人情報保護法68条①): counts only, never what leaked or whose."""
+    from domain.breach import TRIGGERS
+
+    rows: list[tuple[Any, ...]] = [("事案の件数（知った日の年度）", b["incidents"]),
+                                   *((f"うち{BREACH_KIND_LABELS.get(k, k)}", n) for k, n in b["by_kind"].items()),
+                                   ("本人の数（合計）", b["persons"])]
+    rows += [(f"報告対象事由: {TRIGGERS[t][0]}（{TRIGGERS[t][1]}）", n) for t, n in b["by_trigger"].items()]
+    rows += [("委員会への報告対象", b["reportable"]), ("報告対象外", b["not_reportable"]),
+             ("うち高度な暗号化等の措置", b["exempt_encrypted"])]
+    for r, label in REPORT_LABELS.items():
+        c = b["reports"][r]
+        rows += [(f"{label}: 報告済み", c["filed"]), (f"{label}: うち期限内", c["on_time"]),
+                 (f"{label}: うち期限後", c["late"]), (f"{label}: うち任意の報告", c["voluntary"]),
+                 (f"{label}: 期限を過ぎて未報告", c["overdue"])]
+    rows.append(("終結", b["closed"]))
+    return ReportTable("breaches", "漏えい等事案（個人情報保護法68条）", ("区分", "件数"), tuple(rows))
 
 
 def _request_tables(r: dict[str, Any], lab: dict[str, dict[str, str]], *, prefix: str,

@@ -33,8 +33,8 @@ async def _report(st: AppState, principal: Principal, fiscal_year: int | None, a
                   what: str) -> dict[str, Any]:
     fy = fiscal_year or fy_of(clock.today())
     async with st.pool.acquire() as conn:
-        report, _ = await service.build(conn, st.profile, fy, cut_off(as_of))
-        report = await service.with_publication(conn, report)
+        report, inputs_hash = await service.build(conn, st.profile, fy, cut_off(as_of))
+        report = await service.with_publication(conn, report, inputs_hash)
         await audit.append(conn, audit.AuditEntry(principal.username, principal.role, "export", f"annual:{fy}",
                                                   {"what": what, "as_of": report["as_of"]}))
     return report

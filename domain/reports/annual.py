@@ -30,6 +30,7 @@ from typing import Any
 from domain import deadlines
 from domain.era import fiscal_year as fy_of
 from domain.era import format_fiscal_year
+from domain.reports.breaches import breach_tables
 from domain.reports.decisions import OUTCOME_LABELS, REPORT_OUTCOMES, decisions_of
 
 PUBLIC_RECORDS = ("public_records",)
@@ -49,6 +50,7 @@ class ReportInputs:
     categories: tuple[str, ...]  # requester category codes, in profile order
     frequent_threshold: int
     period_days: dict[str, int]  # request kind → decision period
+    breaches: tuple[dict[str, Any], ...] = ()  # folded breach states (漏えい等事案; APPI 68)
 
 
 def _in_year(iso: str | None, fy: int) -> bool:
@@ -83,6 +85,7 @@ def _within_period(state: dict[str, Any], decided_on: str, period_days: int) -> 
 def _request_tables(inp: ReportInputs, kinds: tuple[str, ...]) -> dict[str, Any]:
     fy = inp.fiscal_year
     mine = [s for s in inp.requests if s.get("kind") in kinds]
+    decided = {id(s): decisions_of(s) for s in mine}  # read once: the tables and the list share it
     received = [s for s in mine if _in_year(s.get("received_on"), fy)]
     by_kind = Counter(s["kind"] for s in received)
     by_category = Counter(s.get("requester_category") or "unknown" for s in received)
@@ -93,7 +96,7 @@ def _request_tables(inp: ReportInputs, kinds: tuple[str, ...]) -> dict[str, Any]
     decisions_total = 0
     for s in mine:
         body = inp.body_of_department.get(s.get("department", ""), "unknown")
-        for d in decisions_of(s):
+        for d in decided[id(s)]:
             if not _in_year(d.decided_on, fy):
                 continue
             decisions_total += 1
@@ -103,7 +106,7 @@ def _request_tables(inp: ReportInputs, kinds: tuple[str, ...]) -> dict[str, Any]
             within += _within_period(s, d.decided_on, inp.period_days.get(s["kind"], 14))
     closed = Counter(s.get("closed_reason") for s in received if s.get("status") == "closed")
     pending = [s for s in received
-               if not decisions_of(s) and s.get("closed_reason") not in ("withdrawn", "transferred")]
+               if not decided[id(s)] and s.get("closed_reason") not in ("withdrawn", "transferred")]
     consulted = [s for s in received if s.get("third_parties")]
     parties = [p for s in consulted for p in s["third_parties"]]
     by_identity = Counter(inp.identities.get(s.get("requester_party_id", ""), "") for s in received)
@@ -133,13 +136,12 @@ def _request_tables(inp: ReportInputs, kinds: tuple[str, ...]) -> dict[str, Any]
         "third_party_consultations": {"requests": len(consulted), "parties": len(parties),
                                       "objections": sum(1 for p in parties if p.get("objects"))},
         "frequent_requesters": frequent,
-        "list": [_row(s, inp) for s in sorted(received, key=lambda s: s["case_id"])],
+        "list": [_row(s, inp, decided[id(s)]) for s in sorted(received, key=lambda s: s["case_id"])],
     }
 
 
-def _row(s: dict[str, Any], inp: ReportInputs) -> dict[str, Any]:
+def _row(s: dict[str, Any], inp: ReportInputs, decided: list[Any]) -> dict[str, Any]:
     """One line of the published list of requests (公開請求の一覧): no names, no contact data."""
-    decided = decisions_of(s)
     notes = []
     if s.get("closed_reason") in ("withdrawn", "transferred"):
         notes.append({"withdrawn": "取下げ", "transferred": "移送"}[s["closed_reason"]])
@@ -210,6 +212,7 @@ def annual_report(inp: ReportInputs) -> dict[str, Any]:
         "appeals": _appeal_tables(inp),
         "suits": _suit_tables(inp),
         "self_information": _request_tables(inp, SELF_INFORMATION),
+        "breaches": breach_tables(list(inp.breaches), fy),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from domain.clock import parse_date
+from domain.reports.facts import request_facts
 from domain.requests.evolve import EVENT_TYPES, fold
 from domain.requests.state import RequestCase
 from domain.requests.timers import pending_timers
@@ -25,6 +26,14 @@ _COLUMNS = ("case_id", "kind", "status", "closed_reason", "department", "reviewe
 _UPSERT = (f"insert into case_view ({', '.join(_COLUMNS)}) values ({', '.join(f'${i}' for i in range(1, 24))}) "
            "on conflict (case_id) do update set "
            + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "case_id"))
+# What the annual report counts of the request (domain/reports/facts.py), kept with the row, and the digest
+# of the events folded into it (store/reports.py: the report's inputs hash reads it instead of the events).
+STREAM_DIGEST = ("encode(sha256(convert_to(string_agg(stream_id || ':' || version || ':' || payload_hash, ',' "
+                 "order by version), 'UTF8')), 'hex')")
+_FACTS = ("insert into report_facts (case_id, received_on, updated_at, inputs, facts) values ($1, $2, $3, "
+          f"(select {STREAM_DIGEST} from events where stream_id = $1 and version <= $4), $5) "
+          "on conflict (case_id) do update set received_on = excluded.received_on, "
+          "updated_at = excluded.updated_at, inputs = excluded.inputs, facts = excluded.facts")
 
 
 def case_row(case: RequestCase, version: int, updated_at: datetime) -> dict[str, Any]:
@@ -72,6 +81,7 @@ async def refresh(conn: asyncpg.Connection, stream_id: str, up_to: int) -> None:
     case = fold((r["type"], r["data"]) for r in rows)
     row = case_row(case, up_to, rows[-1]["occurred_at"])
     await conn.execute(_UPSERT, *(row[c] for c in _COLUMNS))
+    await conn.execute(_FACTS, case.case_id, row["received_on"], row["updated_at"], up_to, request_facts(case))
     await conn.execute("delete from deadline_view where case_id = $1", case.case_id)
     deadlines = deadline_rows(case)
     if deadlines:
@@ -86,6 +96,8 @@ async def write_new(conn: asyncpg.Connection, folded: list[tuple[RequestCase, in
     ``refresh`` would compute, without reading each stream back."""
     rows = [case_row(c, v, at) for c, v, at in folded]
     await conn.executemany(_UPSERT, [tuple(row[k] for k in _COLUMNS) for row in rows])
+    await conn.executemany(_FACTS, [(c.case_id, parse_date(c.received_on), at, v, request_facts(c))
+                                    for c, v, at in folded])
     await conn.executemany(
         "insert into deadline_view (case_id, deadline, due_on, department) values ($1, $2, $3, $4)",
         [(c.case_id, k, parse_date(d), c.department) for c, _, _ in folded for k, d in deadline_rows(c).items()],
@@ -94,8 +106,8 @@ async def write_new(conn: asyncpg.Connection, folded: list[tuple[RequestCase, in
 
 PROJECTION = Projection(
     name="cases",
-    tables=("case_view", "deadline_view"),
+    tables=("case_view", "deadline_view", "report_facts"),
     handles=frozenset(EVENT_TYPES),
     refresh=refresh,
-    keys={"case_view": ("case_id",), "deadline_view": ("case_id", "deadline")},
+    keys={"case_view": ("case_id",), "deadline_view": ("case_id", "deadline"), "report_facts": ("case_id",)},
 )

@@ -91,3 +91,50 @@ async def test_the_files_open_and_only_the_records_officer_gets_them(api: Api) -
     assert r.status_code == 422
     audit = await api.http.get("/api/v1/audit", params={"actor": "johokokai"}, headers=officer)
     assert any(e["action"] == "export" and e["detail"]["what"] == "annual.pdf" for e in audit.json()["items"])
+
+
+async def test_the_live_report_is_the_fold_at_now_with_breaches_and_register_uses_in_its_inputs(api: Api) -> None:
+    """The live report reads the report facts the projection keeps; the same report as of its own instant is a
+    fold of the events. They must give the same bytes. A breach counts in the year its department became
+    aware; a 目的外利用 record after publication is seen by the publish check even though no case line moved."""
+    from tests.integration.test_breaches import record as record_breach
+    from tests.integration.test_registers import RESIDENTS, entry, post
+
+    before, _ = await _report(api)
+    decided, _pending, withdrawn = [await api.register() for _ in range(3)]
+    await _decide(api, decided["id"], {**DRAFTS["full"], "disclosure_on": soon()})
+    r = await api.act(withdrawn["id"], "withdraw", {"reason": "不要になった"}, "madoguchi")
+    assert r.status_code == 200, r.text
+    breach = await record_breach(api)  # 要配慮: reportable, the 速報 not yet due
+    on = today().isoformat()
+    register_entry = await entry(api, RESIDENTS | {"name": "運用状況テスト用ファイル", "effective_on": on})
+
+    live, live_bytes = await _report(api)
+    folded, folded_bytes = await _report(api, as_of=live["as_of"])
+    assert folded_bytes == live_bytes  # the projection's facts and the fold of the events agree, byte for byte
+    assert live["requests"]["total"] == before["requests"]["total"] + 3
+    b, b0 = live["breaches"], before["breaches"]
+    assert b["incidents"] == b0["incidents"] + 1 and b["reportable"] == b0["reportable"] + 1
+    assert b["by_trigger"]["sensitive"] == b0["by_trigger"]["sensitive"] + 1
+    assert b["reports"]["preliminary"]["filed"] == b0["reports"]["preliminary"]["filed"]
+    assert breach["id"] not in str(live) and "山田" not in str(live)  # counts only
+
+    r = await api.http.post(f"/api/v1/reports/annual/{FY}/publish", headers=api.as_("johokokai"))
+    assert r.status_code == 200, r.text
+    now, _ = await _report(api)
+    assert now["publication"]["inputs_changed"] is False and now["publication"]["changed_register_entries"] == []
+    use = {"kind": "outside_purpose", "used_by": "税務課", "purpose": "課税資料の照合", "basis": "law",
+           "basis_detail": "地方税法第20条の11", "used_on": on}
+    r = await post(api, register_entry["id"], "uses", use)
+    assert r.status_code == 201, r.text
+    later, _ = await _report(api)
+    assert later["publication"]["changed_cases"] == []  # no case line moved …
+    assert later["publication"]["inputs_changed"] is True  # … but the inputs did
+    assert later["publication"]["changed_register_entries"] == [register_entry["id"]]
+    assert later["personal_info_uses"]["total"] == now["personal_info_uses"]["total"] + 1
+
+    r = await api.http.get("/api/v1/reports/annual.xlsx", params={"fiscal_year": FY}, headers=api.as_("johokokai"))
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content))["breaches"]
+    rows = {row[0]: row[1] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows["事案の件数（知った日の年度）"] == b["incidents"]

@@ -184,8 +184,13 @@ async def test_ncnd_decision_is_reported_to_the_council(conn: asyncpg.Connection
             "council_reports",
             "disclosed",
         ),
+        (
+            """update report_facts set facts = jsonb_set(facts, '{extended}', 'true') where case_id = $1""",
+            "report_facts",
+            "disclosed",
+        ),
     ],
-    ids=["edited-status", "missing-case", "missing-report", "moved-deadline", "extra-report"],
+    ids=["edited-status", "missing-case", "missing-report", "moved-deadline", "extra-report", "edited-report-facts"],
 )
 async def test_rebuild_finds_and_repairs_a_difference(
     conn: asyncpg.Connection, plant: str, table: str, case: str
