@@ -128,6 +128,8 @@ async def home(request: Request) -> Response:
             return _home(request, "home_department.html", ctx, parts=("inbox",))
     if principal.role == "council":  # the council's work starts from what is referred to it
         return see_other("/console/council/referrals")
+    if principal.role == "admin":  # the admin's world is staff accounts, never case content
+        return see_other("/console/admin/users")
     return render(request, "home_other.html", {})
 
 

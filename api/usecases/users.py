@@ -15,6 +15,7 @@ their own account, and nobody confirms their own proposal.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from api.auth import Principal
@@ -232,4 +233,5 @@ async def history(username: str, st: AppState, limit: int = 50) -> list[dict[str
     async with st.pool.acquire() as conn:
         rows = await audit.entries(conn, entity_id=username, limit=limit)
     return [{"seq": r["seq"], "at": r["at"], "actor": r["actor"], "role": r["role"], "action": r["action"],
-             "detail": r["detail"]} for r in rows if str(r["action"]).startswith(("user.", "role_grant."))]
+             "detail": json.loads(r["detail"]) if isinstance(r["detail"], str) else (r["detail"] or {})}
+            for r in rows if str(r["action"]).startswith(("user.", "role_grant."))]
