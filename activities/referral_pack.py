@@ -61,6 +61,7 @@ EVENT_LABELS = {
     # the appeal (審査請求)
     "AppealFiled": "審査請求の受付", "AppealCorrectionOrdered": "補正命令", "AppealCorrected": "補正の受付",
     "AppealCorrectionLapsed": "補正期間の経過", "ExplanationFiled": "理由説明書（弁明書）の提出",
+    "AppellantOpinionFiled": "審査請求人の反論書・意見書の受付",
     "ExplanationOverdue": "理由説明書の提出期限の経過", "LateReasonRecorded": "正当な理由の記録",
     "ReferredToCouncil": "審査会への諮問", "CouncilSessionRecorded": "審査会の開催",
     "CouncilReportReminder": "答申目標日の予告", "CouncilReportOverdue": "答申目標日の経過",
@@ -152,6 +153,9 @@ def build(*, number: str, issued_on: str, version: int, appeal: dict[str, Any], 
         "explanation": ({"filed_on": appeal["explanation_filed_on"], "text": appeal.get("explanation_text") or ""}
                         if appeal.get("explanation_filed_on") else None),
         "explanation_due": appeal.get("explanation_due"),
+        # the appellant's 反論書・意見書 (行審法30条①); the key is left out when there is none, so a pack
+        # without them renders exactly as before
+        **({"appellant_opinions": list(appeal["opinions"])} if appeal.get("opinions") else {}),
         "timeline": events,
     }
 

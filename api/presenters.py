@@ -154,6 +154,7 @@ EVENT_LABELS = {
     # appeals (審査請求) and suits (取消訴訟): the same timeline component shows them
     "AppealFiled": "審査請求の受付", "AppealCorrectionOrdered": "補正命令", "AppealCorrected": "補正",
     "AppealWithdrawn": "審査請求の取下げ", "ReferredToCouncil": "審査会への諮問", "ExplanationFiled": "理由説明書の提出",
+    "AppellantOpinionFiled": "反論書・意見書の受付",
     "CouncilSessionRecorded": "審査会の開催", "CouncilReportAdopted": "答申", "RulingIssued": "裁決",
     "LateReasonRecorded": "遅延理由の記録", "AppealCorrectionLapsed": "補正期間の経過",
     "ExplanationOverdue": "理由説明書の提出期限の経過", "CouncilReportReminder": "答申期限前の通知",

@@ -40,6 +40,11 @@ class RecordExplanationIn(Body):
     text: str = Field(min_length=1, max_length=20000)
 
 
+class RecordOpinionIn(Body):
+    filed_on: IsoDate | None = None
+    text: str = Field(min_length=1, max_length=20000)
+
+
 class RecordLateReasonIn(Body):
     reason: str = Field(min_length=1, max_length=4000)
 
@@ -107,6 +112,7 @@ APPEAL_BODIES: dict[str, type[Body]] = {
     "order-correction": OrderCorrectionIn,
     "record-correction": RecordAppealCorrectionIn,
     "record-explanation": RecordExplanationIn,
+    "record-opinion": RecordOpinionIn,
     "record-late-reason": RecordLateReasonIn,
     "refer-to-council": ReferToCouncilIn,
     "dismiss": DismissIn,

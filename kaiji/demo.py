@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +40,19 @@ async def _token(http: httpx.AsyncClient, user: DemoUser) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
+async def _post(http: httpx.AsyncClient, path: str, body: dict, headers: dict[str, str]) -> httpx.Response:
+    """POST as a clerk does: one Idempotency-Key, repeated while the engine answers 503 (busy right after
+    start-up: the first notices and the referral pack render then), so the demo data is made exactly once."""
+    headers = headers | {"Idempotency-Key": uuid.uuid4().hex}
+    for _ in range(30):
+        r = await http.post(path, json=body, headers=headers)
+        if r.status_code != 503:
+            break
+        await asyncio.sleep(min(2.0, float(r.headers.get("Retry-After", 1))))
+    r.raise_for_status()
+    return r
+
+
 def _request(subject: str, name: str, received_on: str) -> dict:
     return {"kind": "public_records", "received_on": received_on, "channel": "counter",
             "requester": {"name": name, "type": "individual", "address": "東京都小金井市本町6-6-3",
@@ -67,14 +82,12 @@ async def _seed_cases(api_url: str) -> None:
         fd, rv, ap = await _token(http, front), await _token(http, reviewer), await _token(http, approver)
 
         async def register(subject: str, name: str, days_ago: int) -> str:
-            r = await http.post("/api/v1/requests", json=_request(subject, name, (today - timedelta(days=days_ago)).isoformat()),
-                                headers=fd)
-            r.raise_for_status()
+            r = await _post(http, "/api/v1/requests",
+                            _request(subject, name, (today - timedelta(days=days_ago)).isoformat()), fd)
             return r.json()["id"]
 
         async def act(case_id: str, action: str, body: dict, headers: dict) -> None:
-            r = await http.post(f"/api/v1/requests/{case_id}/{action}", json=body, headers=headers)
-            r.raise_for_status()
+            await _post(http, f"/api/v1/requests/{case_id}/{action}", body, headers)
 
         await register("小金井駅南口再開発に関する協議記録（令和6年度）", "小金井 花子", 2)
         await register("市道の補修工事に係る契約書及び設計書", "武蔵野 一郎", 30)  # overdue
@@ -99,7 +112,6 @@ async def _seed_cases(api_url: str) -> None:
         r = await http.post(f"/api/v1/requests/{held}/appeals", headers=fd,
                             json={"grounds": "取引価格は公益上公開すべきである"})
         r.raise_for_status()
-        r = await http.post(f"/api/v1/appeals/{r.json()['id']}/refer-to-council", json={}, headers=officer)
-        r.raise_for_status()
+        await _post(http, f"/api/v1/appeals/{r.json()['id']}/refer-to-council", {}, officer)
         closed = await register("庁舎の清掃業務委託仕様書", "調布 四郎", 3)
         await act(closed, "withdraw", {"reason": "請求者から取下書の提出があったため"}, fd)

@@ -3,6 +3,12 @@
 One stream per case. The workflow numbers its own events, so a retried
 activity re-appends the same ``(stream_id, version)`` and this is a no-op;
 the same version with a *different* payload is a bug and fails loudly.
+
+"The same" ignores ``occurred_at``: the workflow records through a local
+activity (issue 15), and when a worker dies after that activity committed but
+before its workflow task completed, the task runs again with a later
+``workflow.now()`` and drafts the same events a few seconds later. The events
+stored first stand; the workflow folds only type and data, so its state agrees.
 """
 
 from __future__ import annotations
@@ -35,18 +41,17 @@ class NewEvent:
     schema_version: int = 1
 
     def payload_hash(self) -> str:
-        return sha256_hex(
-            canonical_json(
-                {
-                    "type": self.type,
-                    "schema_version": self.schema_version,
-                    "actor": self.actor,
-                    "role": self.role,
-                    "occurred_at": self.occurred_at,
-                    "data": self.data,
-                }
-            )
+        return sha256_hex(canonical_json({**self._identity(), "occurred_at": self.occurred_at}))
+
+    def same_act_as(self, stored: asyncpg.Record) -> bool:
+        """The event a retried workflow task drafts again: everything equal but the time it was drafted."""
+        return canonical_json(self._identity()) == canonical_json(
+            {k: stored[k] for k in ("type", "schema_version", "actor", "role", "data")}
         )
+
+    def _identity(self) -> dict[str, Any]:
+        return {"type": self.type, "schema_version": self.schema_version, "actor": self.actor, "role": self.role,
+                "data": self.data}
 
 
 @dataclass(frozen=True)
@@ -127,10 +132,11 @@ async def append(
         if row is not None:
             written.append(StoredEvent.from_row(row))
             continue
-        stored = await conn.fetchval(
-            "select payload_hash from events where stream_id = $1 and version = $2", stream_id, version
+        stored = await conn.fetchrow(
+            "select payload_hash, type, schema_version, actor, role, data from events"
+            " where stream_id = $1 and version = $2", stream_id, version
         )
-        if stored != digest:
+        if stored["payload_hash"] != digest and not event.same_act_as(stored):
             raise VersionConflict(stream_id, version, "a different event is already stored at this version")
     return written
 

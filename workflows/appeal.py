@@ -34,7 +34,7 @@ def notices_with_pack(case: AppealCase, event: EventDraft, version: int) -> list
     Behind ``workflow.patched("referral-pack")``: histories recorded before it replay without the pack.
     (The patch is memoised per run: an appeal referred before the deploy gets no later version either.)"""
     out = notices_for(case, event, version)
-    due = event.type == "ReferredToCouncil" or (event.type == "ExplanationFiled"
+    due = event.type == "ReferredToCouncil" or (event.type in ("ExplanationFiled", "AppellantOpinionFiled")
                                                 and case.status in (REFERRED, REPORTED))
     if due and workflow.patched("referral-pack"):
         out.append(NoticeRequest(case.appeal_id, REFERRAL_PACK, version, case.appellant_party_id))
@@ -118,6 +118,14 @@ class AppealWorkflow(CaseMachine):
 
     @record_explanation.validator
     def _v_record_explanation(self, cmd: c.RecordExplanation) -> None:
+        self._check(cmd)
+
+    @workflow.update(name="record-opinion")  # new in issue 13: no old history holds it, so no patch needed
+    async def record_opinion(self, cmd: c.RecordOpinion) -> AppealResult:
+        return await self._act(cmd)
+
+    @record_opinion.validator
+    def _v_record_opinion(self, cmd: c.RecordOpinion) -> None:
         self._check(cmd)
 
     @workflow.update(name="record-late-reason")

@@ -96,6 +96,8 @@ APPEAL_FORMS: dict[str, list[F]] = {
     "order-correction": [F("respond_by", "補正の期限", "date"), F("what", "補正を命じる内容", "textarea", True)],
     "record-correction": [F("received_on", "補正の受付日", "date")],
     "record-explanation": [F("filed_on", "弁明書の提出日", "date"), F("text", "弁明書の内容", "textarea", True)],
+    "record-opinion": [F("filed_on", "反論書・意見書の受付日", "date", hint="空欄なら今日"),
+                       F("text", "反論書・意見書の内容", "textarea", True)],
     "record-late-reason": [F("reason", "期間経過の正当な理由", "textarea", True)],
     "grant-without-referral": [
         F("ruled_on", "裁決日", "date", hint="空欄なら今日"),
@@ -108,6 +110,7 @@ APPEAL_FORMS: dict[str, list[F]] = {
 APPEAL_BUTTONS = {
     "refer-to-council": "審査会に諮問する", "record-ruling": "裁決を記録する", "order-correction": "補正を命じる",
     "record-correction": "補正を受け付ける", "record-explanation": "弁明書を記録する",
+    "record-opinion": "反論書・意見書を記録する",
     "record-late-reason": "正当な理由を記録する", "grant-without-referral": "諮問を経ずに認容する",
     "dismiss": "却下する", "withdraw": "取下げを記録する",
 }

@@ -62,6 +62,14 @@ class RecordAppealCorrection(AppealCommand):
 
 
 @dataclass(frozen=True)
+class RecordOpinion(AppealCommand):
+    """反論書・意見書 from the appellant (行政不服審査法30条①, 条例の審査会への意見書の提出)."""
+
+    filed_on: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class RecordExplanation(AppealCommand):
     """弁明書 / 理由説明書 from the department."""
 
@@ -139,6 +147,7 @@ APPEAL_COMMANDS: dict[str, type[AppealCommand]] = {
     "order-correction": OrderCorrection,
     "record-correction": RecordAppealCorrection,
     "record-explanation": RecordExplanation,
+    "record-opinion": RecordOpinion,
     "record-late-reason": RecordLateReason,
     "refer-to-council": ReferToCouncil,
     "dismiss": Dismiss,

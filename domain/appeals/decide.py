@@ -31,6 +31,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str], str]] = {
     "order-correction": (frozenset({s.UNDER_REVIEW}), _OFFICER, "補正命令"),
     "record-correction": (frozenset({s.AWAITING_CORRECTION}), frozenset({"front_desk", "records_officer"}), "補正の受付"),
     "record-explanation": (s.BEFORE_RULING - {s.REPORTED}, frozenset({"reviewer", "approver", "records_officer"}), "弁明書の提出"),
+    "record-opinion": (s.BEFORE_RULING, frozenset({"front_desk", "records_officer"}), "反論書・意見書の受付"),
     "record-late-reason": (s.BEFORE_RULING, _OFFICER, "正当な理由の記録"),
     "refer-to-council": (frozenset({s.UNDER_REVIEW}), _OFFICER, "諮問"),
     "dismiss": (s.BEFORE_RULING, _OFFICER, "却下"),
@@ -121,6 +122,14 @@ def _explanation(case: s.AppealCase, cmd: c.RecordExplanation, now: datetime) ->
     if case.explanation_filed_on:
         raise conflict("弁明書は提出済みです。 / The explanation is already on file.")
     return [draft("ExplanationFiled", cmd.actor, now,
+                  filed_on=_date(cmd.filed_on, "filed_on", jst_date(now)).isoformat(), text=cmd.text)]
+
+
+@_decides(c.RecordOpinion)
+def _opinion(case: s.AppealCase, cmd: c.RecordOpinion, now: datetime) -> list[EventDraft]:
+    """The appellant's 反論書 or 意見書 (行審法30条①): each one received is recorded; the council sees it."""
+    _required(cmd.text, "text")
+    return [draft("AppellantOpinionFiled", cmd.actor, now,
                   filed_on=_date(cmd.filed_on, "filed_on", jst_date(now)).isoformat(), text=cmd.text)]
 
 

@@ -41,6 +41,7 @@ class AppealCase:
     explanation_filed_on: str | None = None
     explanation_text: str | None = None
     explanation_overdue: bool = False
+    opinions: list[dict[str, Any]] = field(default_factory=list)  # the appellant's 反論書・意見書, in order
     referred_on: str | None = None
     report_due: str | None = None
     report_reminded: bool = False
@@ -97,6 +98,11 @@ def _lapsed(case: AppealCase, d: dict[str, Any]) -> None:
 def _explained(case: AppealCase, d: dict[str, Any]) -> None:
     case.explanation_filed_on = d["filed_on"]
     case.explanation_text = d.get("text")
+
+
+@_on("AppellantOpinionFiled")
+def _opinion(case: AppealCase, d: dict[str, Any]) -> None:
+    case.opinions = [*case.opinions, {"filed_on": d["filed_on"], "text": d.get("text") or ""}]
 
 
 @_on("ExplanationOverdue")

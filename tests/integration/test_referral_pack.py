@@ -54,3 +54,23 @@ async def test_referring_makes_version_one_and_the_explanation_version_two(api: 
     finally:
         await conn.close()
     assert stored is not None and referral_pack.render(stored["data"]).pdf == second
+
+
+async def test_the_appellants_opinion_reaches_the_council_in_a_new_version(api: Api) -> None:
+    """反論書・意見書 (行審法30条①) taken at the counter: on the appeal, on the council's page data, and in the pack."""
+    request = await decided(api, TWO_DOCUMENTS)
+    appeal = await file(api, request["id"])
+    assert (await appeal_act(api, appeal["id"], "refer-to-council", {})).status_code == 200
+    r = await appeal_act(api, appeal["id"], "record-opinion", {"text": ""}, "madoguchi")
+    assert r.status_code == 422  # an empty opinion is refused, nothing recorded
+    r = await appeal_act(api, appeal["id"], "record-opinion", {"text": "交渉はすでに終わっており支障はない"},
+                         "madoguchi")
+    assert r.status_code == 200, r.text
+    assert (await appeal_act(api, appeal["id"], "record-opinion", {"text": "x"}, "shinsa")).status_code == 403
+    r = await api.http.get("/api/v1/council/referrals", headers=api.as_("shingikai"))
+    item = next(i for i in r.json()["items"] if i["id"] == appeal["id"])
+    assert [p["version"] for p in item["referral_packs"]] == [1, 2]
+    text = pdf_text((await api.http.get(item["referral_packs"][1]["pdf"], headers=api.as_("shingikai"))).content)
+    assert squash("審査請求人の反論書・意見書") in text and squash("交渉はすでに終わっており支障はない") in text
+    events = (await api.http.get(f"/api/v1/appeals/{appeal['id']}/events", headers=api.as_("johokokai"))).json()
+    assert "AppellantOpinionFiled" in [e["type"] for e in events["events"]]

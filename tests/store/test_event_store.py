@@ -95,6 +95,23 @@ async def test_different_payload_at_existing_version_fails_loudly(conn: asyncpg.
     assert [(e.actor, e.data["subject"]) for e in stored] == [("desk1", "議事録")]
 
 
+async def test_same_act_drafted_again_later_is_a_no_op(conn: asyncpg.Connection) -> None:
+    """A worker died after its local record activity committed; the workflow task ran again seconds later."""
+    sid = stream()
+    async with conn.transaction():
+        await append(conn, sid, 0, [event(), event("ReviewerAssigned", reviewer="r1")])
+    later = [NewEvent(e.type, e.actor, e.role, T0 + timedelta(seconds=12), e.data)
+             for e in (event(), event("ReviewerAssigned", reviewer="r1"))]
+    async with conn.transaction():
+        assert await append(conn, sid, 0, later) == []
+    stored = await read(conn, sid)
+    assert [e.occurred_at for e in stored] == [T0, T0]  # the events stored first stand
+    with pytest.raises(VersionConflict):  # a different act at that time is still a conflict
+        async with conn.transaction():
+            await append(conn, sid, 1, [NewEvent("ReviewerAssigned", "desk1", "front_desk",
+                                                 T0 + timedelta(seconds=12), {"reviewer": "r2"})])
+
+
 async def test_gap_is_refused(conn: asyncpg.Connection) -> None:
     sid = stream()
     with pytest.raises(VersionConflict, match="expected version 5 does not exist"):
