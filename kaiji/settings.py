@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     # addresses together before the name is refused everywhere.
     login_address_limit: int = Field(30, ge=1, le=1_000_000)
     login_name_limit: int = Field(50, ge=5, le=1_000_000)
+    # Registrations (requests and appeals together) one user may make per minute, counted in PostgreSQL
+    # so every API replica shares the window (api/ratelimit.py, migration 0021); 0 switches the limit off
+    # (load benchmarks, the issue-16 proof).
+    registration_rate_limit: int = Field(60, ge=0, le=1_000_000)
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR networks).
     # Empty (the default): the client address is the TCP peer, and X-Forwarded-For is ignored.
     trusted_proxies: str = ""
