@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -148,6 +149,13 @@ class Settings(BaseSettings):
     def _dsn(cls, v: str | None) -> str | None:
         if v and not v.startswith(("postgres://", "postgresql://")):
             raise ValueError("must start with postgresql://")
+        # TLS files named in the URL (sslrootcert, sslcert, sslkey) must exist now, not at the first connection
+        # (asyncpg would then say only "No such file or directory").
+        for name, values in parse_qs(urlsplit(v or "").query).items():
+            if name in ("sslrootcert", "sslcert", "sslkey"):
+                for path in values:
+                    if path != "system" and not Path(path).expanduser().is_file():
+                        raise ValueError(f"{name}: no such file {path}")
         return v or None
 
     @model_validator(mode="after")
@@ -212,8 +220,9 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
             if field:
-                lines.append(f"  KAIJI_{field.upper()}: {err['msg']}")
+                lines.append(f"  KAIJI_{field.upper()}: {msg}")
             else:  # a check across several settings names them itself
-                lines.append(f"  {err['msg'].removeprefix('Value error, ')}")
+                lines.append(f"  {msg}")
         raise SettingsError("Invalid Kaiji settings:\n" + "\n".join(lines)) from None
