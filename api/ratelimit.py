@@ -5,15 +5,13 @@ it: a user gets at most ``limit`` registrations per minute however many replicas
 window is read under a per-key advisory lock, so two replicas cannot both accept the last slot, and on
 the database's clock, so replicas with drifting clocks still agree.
 
-``REGISTRATIONS_PER_MINUTE`` is read on every call, so tests can lower it with
-``monkeypatch``; ``KAIJI_REGISTRATION_RATE_LIMIT`` sets it at start-up
-(``0`` switches the limit off, e.g. for load benchmarks).
+The budget is the setting ``KAIJI_REGISTRATION_RATE_LIMIT`` (``Settings.registration_rate_limit``, default
+60; ``0`` switches the limit off, e.g. for load benchmarks), read from the app's settings on every call.
 """
 
 from __future__ import annotations
 
 import math
-import os
 
 import asyncpg
 import structlog
@@ -24,7 +22,6 @@ from api.authz import authorized
 from api.errors import ApiError
 from store import audit
 
-REGISTRATIONS_PER_MINUTE = int(os.environ.get("KAIJI_REGISTRATION_RATE_LIMIT", "60"))
 WINDOW_SECONDS = 60.0
 BUCKET = "registration"
 log = structlog.get_logger("kaiji.ratelimit")
@@ -55,7 +52,7 @@ async def clear(conn: asyncpg.Connection, bucket: str = BUCKET) -> None:
 
 async def registration_limit(request: Request, principal: Principal = Depends(authorized)) -> None:
     """429 + Retry-After (and an audit entry) once a user registers too much in a minute."""
-    limit = REGISTRATIONS_PER_MINUTE
+    limit = request.app.state.kaiji.settings.registration_rate_limit
     if limit <= 0:
         return
     async with request.app.state.kaiji.pool.acquire() as conn:

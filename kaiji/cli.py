@@ -38,13 +38,35 @@ def _settings():
         raise typer.Exit(2) from None
 
 
+async def _connect(dsn: str, source: str):
+    """A connection, or exit 1 with one line saying where to and why not (a certificate the CA did not sign,
+    a refused login, nobody listening) instead of a traceback; the URL's password is never printed."""
+    import ssl
+    from urllib.parse import urlsplit
+
+    import asyncpg
+
+    from store.db import connect
+
+    try:
+        return await connect(dsn)
+    except (OSError, ssl.SSLError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
+        where = urlsplit(dsn)
+        reason = str(exc) or type(exc).__name__
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            reason += " (is sslrootcert the CA that signed the server's certificate, and is the host its name?)"
+        typer.echo(f"kaiji: cannot connect to PostgreSQL at {where.hostname}:{where.port or 5432}{where.path} "
+                   f"({source}): {reason}", err=True)
+        raise typer.Exit(1) from None
+
+
 async def _with_conn(fn, *, owner: bool = False):
     """A connection as the app role, or (``owner``: migrate, projections rebuild, keys rotate) as the schema
     owner, KAIJI_MIGRATE_DATABASE_URL (store/roles.py)."""
-    from store.db import connect
-
     settings = _settings()
-    conn = await connect(settings.effective_migrate_url() if owner else settings.effective_database_url())
+    conn = await _connect(settings.effective_migrate_url() if owner else settings.effective_database_url(),
+                          "KAIJI_MIGRATE_DATABASE_URL" if owner and settings.migrate_database_url
+                          else "KAIJI_DATABASE_URL" if settings.database_url else "the embedded PostgreSQL")
     try:
         return await fn(conn)
     finally:

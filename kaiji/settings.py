@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -89,6 +90,10 @@ class Settings(BaseSettings):
     # addresses together before the name is refused everywhere.
     login_address_limit: int = Field(30, ge=1, le=1_000_000)
     login_name_limit: int = Field(50, ge=5, le=1_000_000)
+    # Registrations (requests and appeals together) one user may make per minute, counted in PostgreSQL
+    # so every API replica shares the window (api/ratelimit.py, migration 0021); 0 switches the limit off
+    # (load benchmarks, the issue-16 proof).
+    registration_rate_limit: int = Field(60, ge=0, le=1_000_000)
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or CIDR networks).
     # Empty (the default): the client address is the TCP peer, and X-Forwarded-For is ignored.
     trusted_proxies: str = ""
@@ -144,6 +149,13 @@ class Settings(BaseSettings):
     def _dsn(cls, v: str | None) -> str | None:
         if v and not v.startswith(("postgres://", "postgresql://")):
             raise ValueError("must start with postgresql://")
+        # TLS files named in the URL (sslrootcert, sslcert, sslkey) must exist now, not at the first connection
+        # (asyncpg would then say only "No such file or directory").
+        for name, values in parse_qs(urlsplit(v or "").query).items():
+            if name in ("sslrootcert", "sslcert", "sslkey"):
+                for path in values:
+                    if path != "system" and not Path(path).expanduser().is_file():
+                        raise ValueError(f"{name}: no such file {path}")
         return v or None
 
     @model_validator(mode="after")
@@ -208,8 +220,9 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
             if field:
-                lines.append(f"  KAIJI_{field.upper()}: {err['msg']}")
+                lines.append(f"  KAIJI_{field.upper()}: {msg}")
             else:  # a check across several settings names them itself
-                lines.append(f"  {err['msg'].removeprefix('Value error, ')}")
+                lines.append(f"  {msg}")
         raise SettingsError("Invalid Kaiji settings:\n" + "\n".join(lines)) from None

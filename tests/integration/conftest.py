@@ -13,7 +13,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from api import ratelimit
 from api.app import create_app
 from domain.profile import load_profile
 from kaiji.secrets import load_secrets
@@ -78,6 +77,7 @@ def api_settings(database_url: str, temporal_address: str, keyring: KeyRing, dat
         task_queue=f"{queue_prefix}-" + uuid.uuid4().hex[:8], data_dir=data_dir,
         encryption_keys=f"{keyring.primary_id}:" + _key_b64(keyring), search_key=generate_search_key_spec(),
         token_secret=uuid.uuid4().hex, seal_key=uuid.uuid4().hex, log_format="json",
+        registration_rate_limit=0,  # bulk tests register fast; the limit's own tests set one (test_api_auth)
     )
 
 
@@ -112,7 +112,6 @@ async def serving(settings: Settings, *, pool_size: int, with_worker: bool = Tru
 
 @pytest.fixture(scope="package")
 async def api(integration_db: str, temporal_dev: str, keyring: KeyRing, services_dir: Path) -> AsyncIterator[Api]:
-    ratelimit.REGISTRATIONS_PER_MINUTE = 0  # bulk tests register fast; test_api_auth sets its own limit
     settings = api_settings(integration_db, temporal_dev, keyring, services_dir / "data", "api")
     # schemathesis posts hundreds of sign-in forms from 127.0.0.1; the address throttle has its own tests
     # (tests/security/test_guards.py) and must not lock the package's later sign-ins out.

@@ -19,7 +19,6 @@ import asyncpg
 import httpx
 import pytest
 
-from api import ratelimit
 from domain import clock
 from domain.profile import load_profile
 from kaiji.reconcile import reconcile_once
@@ -57,7 +56,6 @@ class Outage:
 
 @pytest.fixture(scope="module")
 async def outage(integration_db: str, temporal_dev: str, keyring: KeyRing, services_dir: Path) -> AsyncIterator[Outage]:
-    ratelimit.REGISTRATIONS_PER_MINUTE = 0
     settings = api_settings(integration_db, temporal_dev, keyring, services_dir / "data", "faults").model_copy(
         update={"action_timeout_seconds": BOUND, "reservation_grace_seconds": 0.5})
     async with serving(settings, pool_size=4, with_worker=False) as api:

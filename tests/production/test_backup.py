@@ -13,9 +13,7 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-import pytest
 
-from api import ratelimit
 from domain.clock import today
 from store.db import connect
 from tests.conftest import TEMPLATE_DB
@@ -38,9 +36,8 @@ async def create_db(pg_server: str, name: str, template: str) -> str:
     return f"{pg_server}/{name}"
 
 
-async def test_backup_restores_into_a_fresh_database(pg_server: str, temporal_dev: str, keyring, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ratelimit, "REGISTRATIONS_PER_MINUTE", 0)
+async def test_backup_restores_into_a_fresh_database(pg_server: str, temporal_dev: str, keyring,
+                                                     tmp_path: Path) -> None:
     source = await create_db(pg_server, "bk_" + uuid.uuid4().hex[:10], TEMPLATE_DB)
     conn = await connect(source)  # case numbers far from the other tests' on the shared Temporal server
     start = 300_000 + secrets.randbelow(150_000)

@@ -87,6 +87,8 @@ def test_compose_services_use_settings_commands_and_paths_that_exist(routes: set
             assert path in routes, f"compose {name} healthcheck calls {path}, not a route"
         if s["command"] == ["worker"]:
             assert s["environment"]["KAIJI_WORKER_METRICS_HOST"] == "0.0.0.0"
+        if s["command"] == ["api"]:  # the registration limit is on in production (0 would switch it off)
+            assert int(s["environment"]["KAIJI_REGISTRATION_RATE_LIMIT"]) > 0
     assert {"temporal", "temporal-ui", "temporal-postgres", "postgres", "proxy"} <= set(doc["services"])
     assert doc["services"]["temporal"]["environment"]["DB"].startswith("postgres")
     # every secret compose interpolates is in the example env file
@@ -140,6 +142,7 @@ def test_kubernetes_manifests_agree_with_settings_cli_and_routes(routes: set[str
             for f in files:
                 assert any(f.startswith(mp + "/") for mp in mounts), f"{name}: {f} is not in a mounted volume"
             if c["args"] == ["api"]:
+                assert int(sources["KAIJI_REGISTRATION_RATE_LIMIT"]) > 0
                 assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
                 assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
                 for probe in ("livenessProbe", "readinessProbe"):

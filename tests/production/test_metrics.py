@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from api import ratelimit
 from kaiji.processes import free_port
 from kaiji.secrets import load_secrets
 from kaiji.settings import Settings
@@ -27,9 +25,8 @@ def samples(text: str) -> dict[tuple[str, tuple], float]:
 
 
 async def test_metrics_count_requests_and_the_caseload(
-    database_url: str, temporal_dev: str, keyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_url: str, temporal_dev: str, keyring, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(ratelimit, "REGISTRATIONS_PER_MINUTE", 0)
     settings = api_settings(database_url, temporal_dev, keyring, tmp_path, "metrics")
     open_key = (
         "kaiji_open_cases",

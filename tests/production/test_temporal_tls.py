@@ -12,7 +12,6 @@ import pytest
 from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.client import Client
 
-from api import ratelimit
 from kaiji.secrets import load_secrets
 from kaiji.settings import Settings, SettingsError, load_settings
 from kaiji.temporal import connect_client, tls_config
@@ -36,10 +35,7 @@ def base(database_url: str, temporal_dev: str, keyring, tmp_path: Path) -> Setti
     return api_settings(database_url, temporal_dev, keyring, tmp_path, "tls")
 
 
-async def test_a_case_runs_with_api_and_worker_on_mutual_tls(
-    base: Settings, tls_proxy: TlsProxy, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(ratelimit, "REGISTRATIONS_PER_MINUTE", 0)
+async def test_a_case_runs_with_api_and_worker_on_mutual_tls(base: Settings, tls_proxy: TlsProxy) -> None:
     settings = _mtls(base, tls_proxy)
     assert settings.temporal_tls_enabled
     async with serving(settings, pool_size=4) as api:

@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from api import ratelimit
 from api.app import create_app
 from domain.profile import load_profile
 from kaiji.observe import tracing
@@ -25,9 +23,8 @@ from worker import build_worker
 
 
 async def test_one_trace_from_http_through_workflow_to_activity(
-    database_url: str, temporal_dev: str, keyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database_url: str, temporal_dev: str, keyring, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(ratelimit, "REGISTRATIONS_PER_MINUTE", 0)
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))

@@ -26,6 +26,7 @@ from api.routes import appeals, requests
 from domain.clock import today
 from kaiji.security.keys import KeyRing
 from kaiji.security.passwords import MIN_MEMORY_COST_KIB, MIN_TIME_COST, PasswordHasher
+from kaiji.settings import Settings, load_settings
 from store import audit, users
 from store.db import connect
 from tests.conftest import TEMPLATE_DB
@@ -199,10 +200,19 @@ async def clear_hits(env: Env) -> None:
         await conn.close()
 
 
+def limit_to(env: Env, monkeypatch: pytest.MonkeyPatch, n: int) -> Settings:
+    """The running app's settings with ``KAIJI_REGISTRATION_RATE_LIMIT=n`` (read on every registration)."""
+    monkeypatch.setenv("KAIJI_REGISTRATION_RATE_LIMIT", str(n))
+    changed = env.api.settings.model_copy(update={"registration_rate_limit": load_settings().registration_rate_limit})
+    assert changed.registration_rate_limit == n and Settings().registration_rate_limit == n
+    monkeypatch.setattr(env.api.app.state.kaiji, "settings", changed)
+    return changed
+
+
 async def test_registration_rate_limit_answers_429(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     for router, path in ((requests.router, "/api/v1/requests"), (appeals.router, "/api/v1/requests/{request_id}/appeals")):
         assert limited(router, path), f"attach api.ratelimit.registration_limit to POST {path}"
-    monkeypatch.setattr(ratelimit, "REGISTRATIONS_PER_MINUTE", 2)
+    limit_to(env, monkeypatch, 2)
     await clear_hits(env)
     try:
         api = env.api
@@ -225,9 +235,8 @@ async def test_registration_rate_limit_is_shared_by_api_replicas(env: Env, monke
     """Issue 16: a second API process on the same database counts the same window (migration 0021)."""
     from api.app import create_app
 
-    monkeypatch.setattr(ratelimit, "REGISTRATIONS_PER_MINUTE", 2)
+    second = create_app(limit_to(env, monkeypatch, 2))
     await clear_hits(env)
-    second = create_app(env.api.settings)
     try:
         async with second.router.lifespan_context(second), httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=second), base_url="http://kaiji.test", timeout=60) as other:
