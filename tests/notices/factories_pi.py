@@ -74,7 +74,7 @@ def builders(common: Any, challenge: dict[str, Any], disclosure: dict[str, Any])
                             "opinion_received_on": "2025-03-20"},
             "challenge": dict(kyoji)},
         "pi_correction_recipient_notice": lambda: {
-            **common("小総情第38号", addressee={"name": "多摩地域児童福祉事務組合", "address": "府中市寿町1-1-1",
+            **common("小総情第38号", issued_on="2025-03-28", addressee={"name": "多摩地域児童福祉事務組合", "address": "府中市寿町1-1-1",
                                            "honorific": "様"}),
             **_req("personal_info_correction", subject="児童手当受給資格記録中の住所"),
             "basis": f"{APPI}第97条", "outcome_label": "訂正する",
