@@ -65,6 +65,10 @@ class NoticeActivities:
             pack = req.notice_type == referral_pack.NOTICE_TYPE  # the council's pack (諮問書と関係書類)
             if pack:  # dated the referral, or the filing it adds
                 issued_on = event.data.get("referred_on") or event.data.get("filed_on") or issued_on
+            person = None
+            if req.notice_type == notice_data.notice_data_pi.RECIPIENT_NOTICE:  # whose information (APPI 第97条)
+                requester = await self.vault.get(conn, case["requester_party_id"])
+                person = requester.name if requester else None
             appealed = (await cases.case_state(conn, case["request_id"])
                         if req.case_id.startswith("A-") and case.get("request_id") else None)
             fy = fiscal_year(date.fromisoformat(issued_on))
@@ -86,7 +90,7 @@ class NoticeActivities:
                                                     profile=self.profile, request_kind=(appealed or {}).get("kind"))
                 return notice_data.build(req.notice_type, number=number, issued_on=issued_on, case=case,
                                          event=event.data, addressee=addressee, profile=self.profile,
-                                         decision_id=req.decision_id)
+                                         decision_id=req.decision_id, person=person)
 
             if not pack:
                 try:  # bad data fails before a number is taken, so it leaves no reserved number behind

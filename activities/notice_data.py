@@ -40,8 +40,10 @@ def _mayor_title(profile: Profile) -> str:
 
 def build(
     notice_type: str, *, number: str, issued_on: str, case: dict[str, Any], event: dict[str, Any],
-    addressee: Party, profile: Profile, decision_id: str | None = None,
+    addressee: Party, profile: Profile, decision_id: str | None = None, person: str | None = None,
 ) -> dict[str, Any]:
+    """``person``: the requester's name, for a notice addressed to someone else that must say whose
+    information it is about (the 提供先's notice of a correction, APPI 第97条)."""
     dept = profile.department(case["department"])
     rules = case.get("rules", {})
     data: dict[str, Any] = {
@@ -77,6 +79,8 @@ def build(
         data.update(_decision(notice_type, case, decision, profile))
     elif notice_type in notice_data_pi.PROCEDURE_TYPES:  # APPI 補正 / 移送 / third party (第77条③, 第85条, 第86条)
         data.update(notice_data_pi.procedure(notice_type, case, event, decision, challenge(profile), profile))
+    elif notice_type == notice_data_pi.RECIPIENT_NOTICE:  # 第97条: to a 提供先 of the corrected information
+        data.update(notice_data_pi.recipient(case, decision, person))
     elif notice_type == "pi_receipt":
         pi = notice_data_pi.receipt(case, addressee)
         data["request"] |= pi.pop("request_extra", {})
@@ -185,5 +189,7 @@ def build_appeal(
             "scope": "、".join(f"{i['title']}（{i['disclosure']}）" for i in event.get("scope", [])) or None,
             "council_report": report.get("text"),
         }
+        if request_kind in notice_data_pi.si.KINDS:  # an APPI decision: 原処分 and 理由 in the Act's words
+            data["ruling"].update(notice_data_pi.ruling(request_kind, appeal, event, profile))
         data["challenge"] = challenge(profile)
     return data

@@ -8,9 +8,11 @@ Receipt (受付票, with the 本人確認 recorded: which document, never its nu
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from domain import self_information as si
+from domain.era import format_era_date
 from domain.profile import Profile
 from store.parties import Party
 
@@ -167,6 +169,22 @@ def procedure(
     }
 
 
+RECIPIENT_NOTICE = "pi_correction_recipient_notice"
+
+
+def recipient(case: dict[str, Any], decision: dict[str, Any], person: str | None) -> dict[str, Any]:
+    """第97条: the notice to a party the corrected information had been provided to (提供先), after a decision to
+    correct (第93条①): which information, whose (``person``, the requester's name: the recipient holds the
+    information under it), the decision's day and what was corrected (the decision's stated content)."""
+    kind, outcome = case["kind"], decision["outcome"]
+    corrected = {"decided_on": decision["decided_on"], "content": decision.get("reason_text") or "",
+                 "decision_basis": _basis(kind, _DECISION_ARTICLE[kind][outcome])}
+    if person:
+        corrected["person"] = person
+    return {"basis": _basis(kind, "第97条"), "outcome_label": si.outcome_label(kind, outcome),
+            "corrected": corrected}
+
+
 # 諮問 of an appeal on a self-information decision: the mayor refers it to the council under 第105条③
 # (which applies 第105条① to a local body) and tells the parties under 第106条② (applying 第106条①).
 REFERRAL_BASIS = f"{APPI}第106条第2項において準用する同条第1項"
@@ -192,3 +210,42 @@ def ruling_main_text(request_kind: str, ruling: str) -> str | None:
     if ruling == "partly_granted":
         return f"処分庁が行った決定の一部を取り消し、別紙のとおり審査請求に係る保有個人情報を{verb}。"
     return None
+
+
+def _era(iso: str) -> str:
+    return format_era_date(date.fromisoformat(iso))
+
+
+def ruling(request_kind: str, appeal: dict[str, Any], event: dict[str, Any], profile: Profile) -> dict[str, Any]:
+    """The 裁決書 of an appeal on a self-information decision, in the Act's words (not the ordinance's):
+    ``original``, the 原処分 as the table and the 教示 name it (the APPI article of the decision, 第82条 /
+    第93条 / 第101条, or the inaction on the request), and ``premise``, the opening of the 理由: what was
+    appealed under 行政不服審査法 and the referral to the council under 第105条③ (which applies 第105条① to a
+    local body) — or, for a ruling without one, why none was needed (a dismissal, a grant in full)."""
+    what = si.what(request_kind)
+    decision = appeal.get("decision") or {}
+    if appeal.get("kind") == "decision":
+        outcome = decision.get("outcome") or ""
+        article = _DECISION_ARTICLE[request_kind].get(outcome)
+        label = si.outcome_label(request_kind, outcome, decision.get("non_disclosure_ground"))
+        on = f"{_era(decision['decided_on'])}付けで" if decision.get("decided_on") else ""
+        by = f"{APPI}{article}の規定により" if article else f"{APPI}に基づき"
+        ref = "、".join(x for x in (label, decision.get("decision_id")) if x)
+        original = f"処分庁が{on}{by}行った保有個人情報{what}決定等" + (f"（{ref}）" if ref else "")
+        subject = "処分"
+    else:
+        original = f"保有個人情報{what}請求（{appeal['request_id']}）に係る不作為"
+        subject = "不作為"
+    premise = [f"本件審査請求は、{APPI}（平成15年法律第57号）に基づく保有個人情報{what}請求（{appeal['request_id']}）"
+               f"に係る{subject}について、行政不服審査法（平成26年法律第68号）の規定により行われたものである。"]
+    council = profile.council.name
+    report = appeal.get("report") or {}
+    if event.get("referred") and appeal.get("referred_on"):
+        text = f"審査庁は、{si.COUNCIL_REFERRAL_BASIS}の規定により、{_era(appeal['referred_on'])}に{council}に諮問し"
+        text += f"、{_era(report['adopted_on'])}にその答申を受けた。" if report.get("adopted_on") else "た。"
+        premise.append(text)
+    else:
+        why = ("審査請求が不適法であり却下する場合である" if event.get("ruling") == "dismissed"
+               else "審査請求の全部を認容する場合である")
+        premise.append(f"本件は、{why}ため、{si.COUNCIL_REFERRAL_BASIS}の規定による{council}への諮問を経ていない。")
+    return {"original": original, "premise": premise}

@@ -55,6 +55,7 @@ def party_view(party: Party | None, principal: Principal) -> dict[str, Any] | No
 def detail(
     row: asyncpg.Record, principal: Principal, profile: Profile, *, requester: Party | None,
     third_parties: dict[str, Party], deadlines: list[asyncpg.Record], notices: list[asyncpg.Record],
+    recipients: dict[str, Party] | None = None,
 ) -> dict[str, Any]:
     state = row["state"]
     out = summary(row, profile)
@@ -78,7 +79,7 @@ def detail(
             "draft": state.get("draft"),
             "draft_parts": state.get("draft_parts") or ([state["draft"]] if state.get("draft") else []),
             "decision": decision,
-            "decisions": decisions_view(state, notices),
+            "decisions": decisions_view(state, notices, recipients or {}, principal),
             "remainder": remainder_view(state),
             "earliest_disclosure_on": _iso(row["earliest_disclosure_on"]),
             "disclosed_on": _iso(row["disclosed_on"]),
@@ -98,9 +99,11 @@ def detail(
     return out
 
 
-def decisions_view(state: dict[str, Any], notices: list[asyncpg.Record]) -> list[dict[str, Any]]:
+def decisions_view(state: dict[str, Any], notices: list[asyncpg.Record], recipients: dict[str, Party] | None = None,
+                   principal: Principal | None = None) -> list[dict[str, Any]]:
     """Every decision of the request (the current ones; earlier ones superseded by a reopening are in
-    ``previous_decisions``), each with its own notices and appeal window."""
+    ``previous_decisions``), each with its own notices and appeal window; a correction decision's 提供先
+    (APPI 第97条) as parties, shown as the role may see them."""
     decisions = state.get("decisions")
     if decisions is None:  # a state stored before requests had several decisions
         decisions = [state["decision"]] if state.get("decision") else []
@@ -108,7 +111,14 @@ def decisions_view(state: dict[str, Any], notices: list[asyncpg.Record]) -> list
     for n in notices:
         if n["decision_id"]:
             by_decision.setdefault(n["decision_id"], []).append(n["notice_id"])
-    return [{**d, "notices": by_decision.get(d.get("decision_id") or "", [])} for d in decisions]
+    out = []
+    for d in decisions:
+        view = {**d, "notices": by_decision.get(d.get("decision_id") or "", [])}
+        if d.get("recipients") and principal is not None:
+            view["recipients"] = [party_view((recipients or {}).get(pid), principal) or {"party_id": pid}
+                                  for pid in d["recipients"]]
+        out.append(view)
+    return out
 
 
 def remainder_view(state: dict[str, Any]) -> dict[str, Any] | None:

@@ -213,6 +213,20 @@ class DocumentIn(Body):
 Outcome = Literal["full", "partial", "non_disclosure", "neither_confirm_nor_deny", "dismissed"]
 
 
+class RecipientIn(Body):
+    """提供先 (APPI 第97条): a party the corrected information had been provided to. Kept in the parties table,
+    encrypted like every party; the decision names it by its party id."""
+
+    name: str = Field(min_length=1, max_length=200, examples=["多摩地域児童福祉事務組合"])
+    type: Literal["individual", "corporation"] = "corporation"
+    address: str | None = Field(default=None, max_length=400)
+
+
+Recipients = Field(default=None, min_length=1, max_length=20,
+                   description="訂正決定（訂正する・一部訂正する）の提供先 (APPI 第97条): each is told of the correction "
+                               "when the decision is approved. Only on a self-information correction request.")
+
+
 class DecisionPartIn(Body):
     outcome: Outcome
     non_disclosure_ground: Literal["exempt", "not_held"] | None = None
@@ -220,6 +234,7 @@ class DecisionPartIn(Body):
     documents: list[DocumentIn] = Field(default_factory=list, max_length=200)
     reason_text: str = Text
     disclosure_on: IsoDate | None = None
+    recipients: list[RecipientIn] | None = Recipients
 
 
 class DraftDecisionIn(Body):
@@ -235,11 +250,12 @@ class DraftDecisionIn(Body):
     disclosure_on: IsoDate | None = None
     decisions: list[DecisionPartIn] | None = Field(default=None, min_length=1, max_length=20)
     covers_remainder: bool = False
+    recipients: list[RecipientIn] | None = Recipients
 
     @model_validator(mode="after")
     def _one_form(self) -> DraftDecisionIn:
         single = self.outcome is not None or self.non_disclosure_ground is not None or bool(
-            self.exemptions or self.documents or self.reason_text or self.disclosure_on)
+            self.exemptions or self.documents or self.reason_text or self.disclosure_on or self.recipients)
         if self.decisions is None and self.outcome is None:
             raise PydanticCustomError("missing_outcome", "give outcome, or decisions (a list of parts)")
         if self.decisions is not None and single:
@@ -251,7 +267,8 @@ class DraftDecisionIn(Body):
             return self.decisions
         return [DecisionPartIn(outcome=self.outcome, non_disclosure_ground=self.non_disclosure_ground,
                                exemptions=self.exemptions, documents=self.documents,
-                               reason_text=self.reason_text, disclosure_on=self.disclosure_on)]
+                               reason_text=self.reason_text, disclosure_on=self.disclosure_on,
+                               recipients=self.recipients)]
 
 
 class ReturnDraftIn(Body):

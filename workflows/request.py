@@ -32,18 +32,23 @@ with workflow.unsafe.imports_passed_through():
 
 SELF_INFORMATION_PATCH = "self-information"
 PI_NOTICE_FORMS_PATCH = "pi-notice-forms"
+PI_CORRECTION_RECIPIENTS_PATCH = "pi-correction-recipients"
 
 
 def _notices(case: RequestCase, event: EventDraft, version: int) -> list[NoticeRequest]:
     """The notices an event calls for; the APPI forms of 補正 / 移送 / third-party notices (第77条③, 第85条,
-    第96条, 第86条) only behind a patch, asked only where they differ, so older histories replay unchanged."""
+    第96条, 第86条) and the notice to the recipients of corrected information (第97条) each only behind a
+    patch, asked only where they differ, so older histories replay unchanged."""
     before = notices_for(case, event, version)
     if not case.appi():
         return before
     after = notices_for(case, event, version, pi_forms=True)
-    if after != before and workflow.patched(PI_NOTICE_FORMS_PATCH):
-        return after
-    return before
+    forms = after != before and workflow.patched(PI_NOTICE_FORMS_PATCH)
+    chosen = after if forms else before
+    told = notices_for(case, event, version, pi_forms=forms, correction_recipients=True)
+    if told != chosen and workflow.patched(PI_CORRECTION_RECIPIENTS_PATCH):
+        return told
+    return chosen
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,16 @@ Per type
     ruling              appeal {id, filed_on, target}, addressee.address (審査請求人),
                         ruling {outcome (dismissed|rejected|granted|partly_granted),
                         ruled_on, reasons, main_text? (主文; required for grants),
-                        scope?, summary?, arguments?, council_report?}, challenge
+                        scope?, summary?, arguments?, council_report?, original? (the
+                        原処分 in the table and the 教示, instead of appeal.target), premise?
+                        [str] (the 理由's opening paragraphs)}, challenge; an appeal on a
+                        self-information decision gives original and premise in the APPI's
+                        words (activities/notice_data_pi.py ruling())
+    pi_correction_recipient_notice
+                        APPI 第97条, to a 提供先 of corrected information (addressee = the
+                        recipient): basis, request (kind personal_info_correction),
+                        outcome_label, corrected {decided_on, content, person? (whose
+                        information), decision_basis?}; no 教示
 
 Shapes
     documents           [{title, disclosure? ("full"|"partial"|"none")}]

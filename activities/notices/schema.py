@@ -225,6 +225,18 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "third_party.reason:str",
         "third_party.opinion_received_on:date?",
     ),
+    # 第97条: to a party the corrected information had been provided to (提供先); no 教示 (not a party to it)
+    "pi_correction_recipient_notice": (
+        "basis:str",
+        *_REQUEST,
+        "request.kind:str",
+        "outcome_label:str",
+        "corrected:dict",
+        "corrected.decided_on:date",
+        "corrected.content:str",
+        "corrected.person:str?",
+        "corrected.decision_basis:str?",
+    ),
     "appeal_correction_order": (
         "basis:str?",
         *_APPEAL,
@@ -253,6 +265,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "ruling.arguments:str?",
         "ruling.reasons:str",
         "ruling.council_report:str?",
+        # an appeal on a self-information decision (APPI): the 原処分 in the Act's words and the 理由's opening
+        "ruling.original:str?",
+        "ruling.premise:list?",
+        "ruling.premise[]:str",
     ),
 }
 
@@ -349,6 +365,8 @@ def _check_enums(notice_type: str, data: dict[str, Any]) -> None:
     kind = (data.get("request") or {}).get("kind", "public_records")
     if notice_type in PI_TYPES:
         _one_of(notice_type, "request.kind", kind, PI_KINDS)
+        if notice_type == "pi_correction_recipient_notice":  # 第97条: a correction request's only
+            _one_of(notice_type, "request.kind", kind, ("personal_info_correction",))
         if notice_type in CHALLENGE_TYPES:
             for spec in ("challenge.council:str", "challenge.referral_basis:str"):
                 _check(notice_type, data, spec)

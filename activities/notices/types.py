@@ -24,8 +24,8 @@ __all__ = [
 # Bump whenever a template, the stylesheet or the PDF layout changes: a stored
 # notice records the version it was rendered with. tests/notices checks that
 # TEMPLATES_SHA256 matches the templates, so a silent change fails CI.
-TEMPLATE_VERSION = "3"
-TEMPLATES_SHA256 = "c6ad90e4ae0b6a881f4f84b8552d6ee81e9983e2c99177400e5e97396e8fa1e0"
+TEMPLATE_VERSION = "4"
+TEMPLATES_SHA256 = "f56cb8ff391ddcc8986c02f1895ce75ac786bd094de8e73e9991b557c6a55e57"
 
 NOTICE_TYPES: dict[str, str] = {
     "receipt": "公文書公開請求受付票",
@@ -59,6 +59,7 @@ NOTICE_TYPES: dict[str, str] = {
     "pi_transfer": "保有個人情報開示請求事案移送通知書",  # 第85条① (第96条①)
     "pi_third_party_opinion_request": "意見照会書（保有個人情報開示請求）",  # 第86条①
     "pi_third_party_disclosure_notice": "保有個人情報の開示決定に係る通知書",  # 第86条③
+    "pi_correction_recipient_notice": "保有個人情報の訂正について（通知）",  # 第97条 (提供先への通知)
 }
 
 # Decisions adverse to the requester: they carry the challenge instructions (教示).

@@ -12,6 +12,7 @@ from api.errors import ApiError
 from api.schemas import Body
 from api.updates import execute
 from api.usecases.cases import load_case
+from domain import self_information
 from domain.errors import Refusal
 from domain.requests import commands as c
 from domain.requests.registration import RegisterRequest
@@ -30,6 +31,8 @@ def command(action: str, body: Body, principal: Principal, extra: dict[str, Any]
         data["exemptions"] = tuple(c.Exemption(**e) for e in data["exemptions"])
     if "documents" in data:
         data["documents"] = tuple(c.Document(**d) for d in data["documents"])
+    if "recipients" in data:  # 提供先 (APPI 第97条): the party ids the API gave them (perform)
+        data["recipients"] = tuple(data["recipients"])
     if "decisions" in data:
         data["parts"] = tuple(
             c.DecisionPart(
@@ -37,6 +40,7 @@ def command(action: str, body: Body, principal: Principal, extra: dict[str, Any]
                     **p,
                     "exemptions": tuple(c.Exemption(**e) for e in p.get("exemptions", [])),
                     "documents": tuple(c.Document(**d) for d in p.get("documents", [])),
+                    "recipients": tuple(p.get("recipients", ())),
                 }
             )
             for p in data.pop("decisions")
@@ -66,7 +70,7 @@ async def perform(
             if unknown:
                 raise ApiError(422, f"exemptions: unknown clause code(s) {', '.join(unknown)}")
         extra: dict[str, Any] = {}
-        new_party = None
+        new_parties: list[str] = []
         if action == "reissue-notice":
             old = await cases.notice(conn, body.notice_id)
             if old is None or old["case_id"] != case_id:
@@ -94,15 +98,45 @@ async def perform(
                 address=p.address,
                 case_id=case_id,
             )
+            new_parties.append(new_party)
             extra["party"] = c.ThirdPartyRef(party_id=new_party, type=p.type)
+        if action == "draft-decision" and any(p.recipients for p in body.parts()):
+            if row["kind"] != self_information.CORRECTION:  # refused before any party is stored
+                raise ApiError(422, "recipients: 提供先は保有個人情報訂正請求の訂正決定にのみ指定します"
+                                    "（個人情報保護法第97条）。 / recipients apply only to a correction request.")
+            extra.update(await _recipients(st, conn, case_id, body, new_parties))
     try:
         await request_action(action, case_id, body, principal, st, extra=extra, status=row["status"])
     except ApiError:
-        if new_party:  # a refused consultation leaves no party behind
+        if new_parties:  # a refused consultation or draft leaves no party behind
             async with st.pool.acquire() as conn:
-                await st.vault.discard(conn, new_party)
+                for party_id in new_parties:
+                    await st.vault.discard(conn, party_id)
         raise
     return await load_case(st, principal, case_id)
+
+
+async def _recipients(st: AppState, conn: Any, case_id: str, body: Any, stored: list[str]) -> dict[str, Any]:
+    """提供先 of a correction decision (APPI 第97条) into the parties table (name and address encrypted, role
+    ``recipient``); the command carries their party ids only, so no name enters the event store."""
+
+    async def ids(recipients: list[Any] | None) -> list[str]:
+        out = []
+        for r in recipients or []:
+            party_id = await st.vault.add(conn, party_role="recipient", party_type=r.type, name=r.name,
+                                          address=r.address, case_id=case_id)
+            stored.append(party_id)
+            out.append(party_id)
+        return out
+
+    if body.decisions is None:
+        return {"recipients": await ids(body.recipients)}
+    parts = []
+    for part in body.decisions:
+        dumped = part.model_dump(mode="json", exclude_none=True)
+        dumped["recipients"] = await ids(part.recipients)
+        parts.append(dumped)
+    return {"decisions": parts}
 
 
 async def request_action(

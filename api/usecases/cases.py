@@ -35,19 +35,27 @@ async def load_case(st: AppState, principal: Principal, case_id: str,
             party = await st.vault.get(conn, p["party_id"])
             if party:
                 third[p["party_id"]] = party
+        recipients = {}  # 提供先 of correction decisions (APPI 第97条)
+        for d in row["state"].get("decisions") or []:
+            for pid in d.get("recipients") or []:
+                party = await st.vault.get(conn, pid)
+                if party:
+                    recipients[pid] = party
         body = presenters.detail(
             row,
             principal,
             st.profile,
             requester=requester,
             third_parties=third,
+            recipients=recipients,
             deadlines=past["deadlines"] if past else await cases.deadlines(conn, case_id),
             notices=past["notices"] if past else await cases.notices_of(conn, case_id),
         )
         if past:
             body = {**body, "as_of": as_of.isoformat(), "allowed_actions": []}
         if sees_contact(principal):
-            await personal_data.record_read(conn, principal, case_id, [row["requester_party_id"], *third])
+            await personal_data.record_read(conn, principal, case_id,
+                                            [row["requester_party_id"], *third, *recipients])
     return body
 
 

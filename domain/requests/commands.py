@@ -97,6 +97,9 @@ class DecisionPart:
     documents: tuple[Document, ...] = ()
     reason_text: str = ""
     disclosure_on: str | None = None
+    # APPI 第97条: the parties the corrected information had been provided to (提供先), told of the
+    # correction once it is decided; party ids (names and addresses live in the parties table).
+    recipients: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,13 @@ class DraftDecision(Command):
     disclosure_on: str | None = None
     parts: tuple[DecisionPart, ...] = ()
     covers_remainder: bool = False
+    recipients: tuple[str, ...] = ()  # 提供先 (APPI 第97条) of a one-decision draft; see DecisionPart
 
     def decision_parts(self) -> tuple[DecisionPart, ...]:
         if self.parts:
             return self.parts
         return (DecisionPart(self.outcome, self.non_disclosure_ground, self.exemptions, self.documents,
-                             self.reason_text, self.disclosure_on),)
+                             self.reason_text, self.disclosure_on, tuple(self.recipients)),)
 
 
 @dataclass(frozen=True)

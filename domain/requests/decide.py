@@ -345,6 +345,7 @@ def _part(case: RequestCase, part: c.DecisionPart, today: date) -> dict:
     for doc in part.documents:
         if doc.disclosure not in DISCLOSURES:
             raise invalid(f"documents.disclosure は {', '.join(DISCLOSURES)} のいずれかです。")
+    recipients = _recipients(case, part)
     disclosure_on = None
     if part.outcome in ("full", "partial") and not case.takes_measure():
         disclosure_on = _date(part.disclosure_on, "disclosure_on", today, default_today=False)
@@ -359,7 +360,37 @@ def _part(case: RequestCase, part: c.DecisionPart, today: date) -> dict:
         "documents": [{"title": d.title, "disclosure": d.disclosure} for d in part.documents],
         "reason_text": part.reason_text,
         "disclosure_on": disclosure_on.isoformat() if disclosure_on else None,
+        **({"recipients": recipients} if recipients else {}),  # a draft without 提供先 records as before
     }
+
+
+MAX_RECIPIENTS = 20
+
+
+def _recipients(case: RequestCase, part: c.DecisionPart) -> list[str]:
+    """提供先 (APPI 第97条): a decision to correct (訂正する / 一部訂正する, 第93条①) may name the parties the
+    corrected information had been provided to; the office tells each of them of the correction 「必要が
+    あると認めるとき」, which staff judge by naming them. Only a correction decision of a request registered
+    under the APPI rules has them, and it states what was corrected (the notice quotes it)."""
+    if not part.recipients:
+        return []
+    if not (case.appi() and case.kind == self_information.CORRECTION and part.outcome in ("full", "partial")):
+        raise invalid(
+            "recipients（提供先）は訂正請求の訂正決定（訂正する・一部訂正する）にのみ指定します"
+            "（個人情報保護法第97条）。 / recipients apply only to a decision to correct (APPI art. 97)."
+        )
+    if len(part.recipients) > MAX_RECIPIENTS:
+        raise invalid(f"提供先は{MAX_RECIPIENTS}件までです。 / At most {MAX_RECIPIENTS} recipients.")
+    for party_id in part.recipients:
+        _required(party_id, "recipients")
+    if len(set(part.recipients)) != len(part.recipients):
+        raise invalid("同じ提供先が重複しています。 / A recipient is named twice.")
+    if not part.reason_text or not part.reason_text.strip():
+        raise invalid(
+            "reason_text: 提供先に通知する訂正の内容を記載してください（個人情報保護法第97条）。 / "
+            "State what was corrected: the recipients' notice quotes it."
+        )
+    return list(part.recipients)
 
 
 def _check_hold(case: RequestCase, disclosure_on: date, decided: date) -> None:
@@ -526,7 +557,7 @@ def _disclosure(case: RequestCase, cmd: c.RecordDisclosure, now: datetime) -> li
 
 # Parts of a notice that a correction may change; the number, date and issuer belong to the new notice.
 CORRECTABLE = frozenset({"addressee", "request", "reason_text", "exemptions", "documents", "disclosure",
-                         "extension", "correction", "third_party", "transfer"})
+                         "extension", "correction", "third_party", "transfer", "corrected"})
 
 
 @_decides(c.ReissueNotice)

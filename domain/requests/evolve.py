@@ -153,6 +153,7 @@ def _drafted(case: RequestCase, d: dict[str, Any]) -> None:
             draft_no=case.drafts,
             part=i,
             covers_remainder=bool(d.get("covers_remainder")),
+            recipients=list(p.get("recipients", [])),
         )
         for i, p in enumerate(parts, start=1)
     ]

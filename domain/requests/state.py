@@ -50,6 +50,7 @@ class Decision:
     hold_ended: bool = False
     disclosed_on: str | None = None
     challenged_by: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)  # 提供先 of a correction (APPI 第97条), party ids
 
     @property
     def discloses(self) -> bool:

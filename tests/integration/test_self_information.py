@@ -172,3 +172,65 @@ async def test_an_appeal_on_a_self_information_decision_is_referred_under_the_ac
     text = await pdf_text(api, notice, "referral_notice")
     assert "個人情報の保護に関する法律第105条第3項において準用する同条第1項の規定により" in text
     assert "第106条第2項において準用する同条第1項の規定により通知します" in text and "訂正決定等" in text
+
+
+RECIPIENT = {"name": "多摩地域児童福祉事務組合", "type": "corporation", "address": "府中市寿町1-1-1"}
+
+
+async def test_a_decision_to_correct_notifies_each_recipient_of_the_information(api: Api) -> None:
+    """APPI 第97条: the 提供先 named on the decision to correct are each sent the notice of the correction."""
+    disclosure = await register(api, "personal_info_disclosure")
+    r = await api.act(disclosure["id"], "draft-decision", {"outcome": "full", "disclosure_on": soon(),
+                                                           "recipients": [RECIPIENT]}, "shinsa")
+    assert r.status_code == 422 and "第97条" in r.text
+    case = await register(api, "personal_info_correction", disclosed_on=(today() - timedelta(days=5)).isoformat())
+    r = await api.act(case["id"], "draft-decision", {"outcome": "non_disclosure", "reason_text": "事実に合致",
+                                                     "recipients": [RECIPIENT]}, "shinsa")
+    assert r.status_code == 422 and "第97条" in r.text  # 訂正しない: nothing to tell
+    content = "住所「小金井市本町一丁目」を「小金井市本町六丁目」に訂正"
+    decided = await decide(api, case["id"], {"outcome": "full", "reason_text": content,
+                                             "recipients": [RECIPIENT, RECIPIENT | {"name": "東京都知事"}]})
+    types = [n["type"] for n in decided["notices"]]
+    assert types.count("pi_correction_granted") == 1 and types.count("pi_correction_recipient_notice") == 2
+    shown = decided["decisions"][0]["recipients"]
+    assert [p["name"] for p in shown] == [RECIPIENT["name"], "東京都知事"]
+    notice = [n for n in decided["notices"] if n["type"] == "pi_correction_recipient_notice"][0]
+    text = await pdf_text(api, notice, "pi_correction_recipient_notice")
+    for needle in ("保有個人情報の訂正について（通知）", "個人情報の保護に関する法律第97条の規定により通知します",
+                   "訂正決定に基づく保有個人情報の訂正を実施した", content, "私の児童手当認定に関する記録",
+                   "山田太郎", "第93条第1項", RECIPIENT["name"], "府中市寿町1-1-1"):
+        assert needle in text, needle
+    assert "教示" not in text
+    timeline = str(await api.events(case["id"]))  # the event store holds party ids, never the recipients' names
+    assert RECIPIENT["name"] not in timeline and "府中市寿町" not in timeline
+    front = (await api.http.get(f"/api/v1/requests/{case['id']}", headers=api.as_("madoguchi"))).json()
+    assert front["decisions"][0]["recipients"][0]["party_id"].startswith("P-")
+
+
+async def test_the_ruling_on_a_self_information_decision_is_in_the_words_of_the_act(api: Api) -> None:
+    case = await register(api, "personal_info_correction", disclosed_on=(today() - timedelta(days=5)).isoformat())
+    await decide(api, case["id"], {"outcome": "non_disclosure", "reason_text": "記載は事実に合致しているため"})
+    r = await api.http.post(f"/api/v1/requests/{case['id']}/appeals", json={"grounds": "訂正を求める"},
+                            headers=api.as_("madoguchi"))
+    appeal = r.json()["id"]
+    council = {"record-session", "adopt-report"}
+
+    async def act(action: str, body: dict, who: str = "johokokai") -> dict:
+        prefix = "council/referrals" if action in council else "appeals"
+        r = await api.http.post(f"/api/v1/{prefix}/{appeal}/{action}", json=body, headers=api.as_(who))
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    held = today().isoformat()
+    await act("refer-to-council", {})
+    await act("record-session", {"held_on": held, "present": ["m1", "m2", "m3"]}, "shingikai")
+    await act("adopt-report", {"adopted_on": held, "conclusion": "uphold", "text": "原処分は妥当", "votes_for": 3},
+              "shingikai")
+    ruled = await act("record-ruling", {"ruling": "rejected", "text": "記載は事実に合致している。"})
+    notice = [n for n in ruled["notices"] if n["type"] == "ruling"][0]
+    text = await pdf_text(api, notice, "ruling")
+    for needle in ("本件審査請求を棄却する", "個人情報の保護に関する法律（平成15年法律第57号）に基づく保有個人情報訂正請求",
+                   "個人情報の保護に関する法律第105条第3項において準用する同条第1項の規定により",
+                   "第93条第2項の規定により行った保有個人情報訂正決定等（訂正しない", "原処分（処分庁が", "教示"):
+        assert needle in text, needle
+    assert "公文書" not in text and "情報公開条例" not in text

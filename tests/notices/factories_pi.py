@@ -73,6 +73,13 @@ def builders(common: Any, challenge: dict[str, Any], disclosure: dict[str, Any])
                             "reason": "開示請求者本人に関する情報と一体であり、開示しても権利利益を害するおそれがないため。",
                             "opinion_received_on": "2025-03-20"},
             "challenge": dict(kyoji)},
+        "pi_correction_recipient_notice": lambda: {
+            **common("小総情第38号", issued_on="2025-03-28", addressee={"name": "多摩地域児童福祉事務組合", "address": "府中市寿町1-1-1",
+                                           "honorific": "様"}),
+            **_req("personal_info_correction", subject="児童手当受給資格記録中の住所"),
+            "basis": f"{APPI}第97条", "outcome_label": "訂正する",
+            "corrected": {"decided_on": "2025-03-28", "content": "住所「小金井市本町一丁目」を「小金井市本町六丁目」に訂正",
+                          "person": "山田 太郎", "decision_basis": f"{APPI}第93条第1項"}},
         "pi_dismissed": lambda: decision("personal_info_disclosure", "第82条第2項", "却下", outcome="dismissed",
                                          reason_text="補正の期限までに本人確認書類の提示がなかったため。",
                                          challenge=dict(kyoji)),

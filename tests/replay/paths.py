@@ -51,6 +51,10 @@ PATHS: dict[str, ReplayPath] = {
     "pi_procedure": ReplayPath("R-2099-90011", "terminated",
                                "self-information disclosure (APPI forms, patch pi-notice-forms): 補正 -> corrected "
                                "-> third party consulted, objects -> full decision -> 86③ notice (left waiting)"),
+    "pi_correction_recipients": ReplayPath("R-2099-90013", "terminated",
+                                           "self-information correction -> decision to correct naming two 提供先 "
+                                           "-> approved: the decision notice and a 第97条 notice to each "
+                                           "recipient (patch pi-correction-recipients; left waiting)"),
     "full_local_record": ReplayPath("R-2099-90011", "completed",
                                     "the full path again, recorded with record_events as a local activity "
                                     "(workflow.patched('record-events-local'), issue 15)"),

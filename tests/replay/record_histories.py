@@ -141,7 +141,7 @@ class Case:
 
 @asynccontextmanager
 async def recording(env: WorkflowEnvironment, database_url: str, path: str,
-                    kind: str = "public_records") -> AsyncIterator[Case]:
+                    kind: str = "public_records", **intake: Any) -> AsyncIterator[Case]:
     """Register a case as the API does, let the test drive it, then save its history.
 
     A case the path leaves waiting is terminated first (a terminated history
@@ -154,7 +154,7 @@ async def recording(env: WorkflowEnvironment, database_url: str, path: str,
         now = await env.get_current_time()
         inp = await register_input(pool, vault, spec.case_id, jst_date(now).isoformat(), entered_at=now, kind=kind)
         if kind != "public_records":  # a self-information request: identity seen at intake (APPI 77②)
-            inp = dataclasses.replace(inp, identity_verified=True)
+            inp = dataclasses.replace(inp, identity_verified=True, **intake)
         start = WithStartWorkflowOperation(
             RequestWorkflow.run, inp, id=spec.case_id, task_queue=queue,
             id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
@@ -351,6 +351,21 @@ async def test_pi_procedure(replay_env, database_url) -> None:
         types = [n["type"] for n in await _notices(case)]
         assert {"pi_correction_request", "pi_third_party_opinion_request", "pi_third_party_disclosure_notice",
                 "pi_disclosure_full"} <= set(types), types
+
+
+async def test_pi_correction_recipients(replay_env, database_url) -> None:
+    today = jst_date(await replay_env.get_current_time())
+    async with recording(replay_env, database_url, "pi_correction_recipients", kind="personal_info_correction",
+                         disclosed_on=(today - timedelta(days=5)).isoformat()) as case:
+        async with case.pool.acquire() as conn:
+            recipients = tuple([await case.vault.add(conn, party_role="recipient", party_type="corporation",
+                                                     name=name, case_id=case.id)
+                                for name in ("多摩地域児童福祉事務組合", "東京都知事")])
+        await case.act("draft-decision", c.DraftDecision(
+            actor=REVIEWER, outcome="full", reason_text="住所の記載を訂正", recipients=recipients))
+        await case.act("approve-decision", c.ApproveDecision(actor=APPROVER))
+        types = [n["type"] for n in await _notices(case)]
+        assert types.count("pi_correction_recipient_notice") == 2 and "pi_correction_granted" in types, types
 
 
 async def _notices(case: Case) -> list[dict[str, Any]]:
