@@ -114,8 +114,13 @@ async def import_registers(conn: asyncpg.Connection, path: Path, profile: Profil
     async with conn.transaction():
         await registers.import_lock(conn)
         done = await registers.imported(conn, [(r.register, r.source_number) for r in parsed.rows])
-        latest, base = await registers.import_state(
-            conn, [(d["entry_id"], d["version"]) for d in done.values()])
+        latest = await registers.import_latest(conn, [d["entry_id"] for d in done.values()])
+        # what the import last wrote, read only where the row is not the entry as it stands
+        contents = {(r.register, r.source_number): r.content for r in parsed.rows}
+        base = await registers.versions_at(conn, [
+            (d["entry_id"], d["version"]) for key, d in done.items()
+            if d["entry_id"] in latest and d["version"] != latest[d["entry_id"]]["version"]
+            and contents.get(key) is not None and contents[key] != _content(latest[d["entry_id"]])])
         new: list[importing.ImportRow] = []
         versions: list[dict[str, Any]] = []
         for r in parsed.rows:

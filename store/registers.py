@@ -276,27 +276,32 @@ async def imported(conn: asyncpg.Connection, keys: list[tuple[str, str]]) -> dic
     return {(r["register"], r["source_number"]): _row(r) for r in rows}
 
 
-async def import_state(
-    conn: asyncpg.Connection, wanted: list[tuple[str, int]]
-) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, int], dict[str, Any]]]:
-    """For entries a later file names, under their row locks (as ``add_version``): each entry's latest version,
-    and the versions ``wanted`` ((entry_id, version): what the import last wrote)."""
-    ids = sorted({e for e, _ in wanted})
+async def import_latest(conn: asyncpg.Connection, entry_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The latest version of each entry a later file names, under the entries' row locks (as ``add_version``,
+    so no 変更 through the API slips in between the comparison and the next version number)."""
+    ids = sorted(set(entry_ids))
     if not ids:
-        return {}, {}
+        return {}
     await conn.execute("select 1 from register_entries where entry_id = any($1::text[]) order by entry_id for update",
                        ids)
-    latest = await conn.fetch(
+    rows = await conn.fetch(
         f"""select distinct on (entry_id) * from ({_VERSION} where v.entry_id = any($1::text[])) v
             order by entry_id, version desc""",
         ids,
     )
-    base = await conn.fetch(
+    return {r["entry_id"]: _row(r) for r in rows}
+
+
+async def versions_at(conn: asyncpg.Connection, wanted: list[tuple[str, int]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """The versions ``wanted`` ((entry_id, version)), e.g. what the import last wrote."""
+    if not wanted:
+        return {}
+    rows = await conn.fetch(
         _VERSION + " where (v.entry_id, v.version) in (select * from unnest($1::text[], $2::int[]))",
         [w[0] for w in wanted],
         [w[1] for w in wanted],
     )
-    return {r["entry_id"]: _row(r) for r in latest}, {(r["entry_id"], r["version"]): _row(r) for r in base}
+    return {(r["entry_id"], r["version"]): _row(r) for r in rows}
 
 
 async def imported_not_abolished(conn: asyncpg.Connection, register_codes: list[str]) -> list[dict[str, Any]]:
@@ -368,7 +373,7 @@ async def import_versions(
     actor: str,
     batch: int = 500,
 ) -> None:
-    """変更 / 廃止 versions from a later file, in the caller's transaction (after ``import_state`` locked the
+    """変更 / 廃止 versions from a later file, in the caller's transaction (after ``import_latest`` locked the
     entries): each row {entry_id, version, change, effective_on, content, reason, row_hash} is written and its
     register_imports row then names that version."""
     for start in range(0, len(rows), batch):
