@@ -254,17 +254,67 @@ async def list_uses(
 
 
 _IMPORT_LOCK = 0x4B41494A52  # one import at a time (the numbers are taken in file order)
+_VERSION_COLUMNS = """entry_id, version, change, effective_on, department, name, purpose, items, person_categories,
+                      persons, sources, recipients, retention, safeguards, media, reason, recorded_by"""
+_VERSION_VALUES = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17"
 
 
-async def imported(conn: asyncpg.Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
-    """(register, source_number) → (entry_id, row_hash) of the rows imported before."""
+async def import_lock(conn: asyncpg.Connection) -> None:
+    """In the caller's transaction: one import at a time, from before it reads what was imported."""
+    await conn.execute("select pg_advisory_xact_lock($1)", _IMPORT_LOCK)
+
+
+async def imported(conn: asyncpg.Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(register, source_number) → {entry_id, row_hash, version} of the rows imported before (``version``: the
+    version of the entry the import last wrote)."""
     rows = await conn.fetch(
-        """select register, source_number, entry_id, row_hash from register_imports
+        """select register, source_number, entry_id, row_hash, version from register_imports
            where (register, source_number) in (select * from unnest($1::text[], $2::text[]))""",
         [k[0] for k in keys],
         [k[1] for k in keys],
     )
-    return {(r["register"], r["source_number"]): (r["entry_id"], r["row_hash"]) for r in rows}
+    return {(r["register"], r["source_number"]): _row(r) for r in rows}
+
+
+async def import_latest(conn: asyncpg.Connection, entry_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The latest version of each entry a later file names, under the entries' row locks (as ``add_version``,
+    so no 変更 through the API slips in between the comparison and the next version number)."""
+    ids = sorted(set(entry_ids))
+    if not ids:
+        return {}
+    await conn.execute("select 1 from register_entries where entry_id = any($1::text[]) order by entry_id for update",
+                       ids)
+    rows = await conn.fetch(
+        f"""select distinct on (entry_id) * from ({_VERSION} where v.entry_id = any($1::text[])) v
+            order by entry_id, version desc""",
+        ids,
+    )
+    return {r["entry_id"]: _row(r) for r in rows}
+
+
+async def versions_at(conn: asyncpg.Connection, wanted: list[tuple[str, int]]) -> dict[tuple[str, int], dict[str, Any]]:
+    """The versions ``wanted`` ((entry_id, version)), e.g. what the import last wrote."""
+    if not wanted:
+        return {}
+    rows = await conn.fetch(
+        _VERSION + " where (v.entry_id, v.version) in (select * from unnest($1::text[], $2::int[]))",
+        [w[0] for w in wanted],
+        [w[1] for w in wanted],
+    )
+    return {(r["entry_id"], r["version"]): _row(r) for r in rows}
+
+
+async def imported_not_abolished(conn: asyncpg.Connection, register_codes: list[str]) -> list[dict[str, Any]]:
+    """The imported entries of these registers that are not abolished now: {register, source_number, entry_id}."""
+    rows = await conn.fetch(
+        """select i.register, i.source_number, i.entry_id from register_imports i
+           where i.register = any($1::text[])
+             and (select change from register_versions v where v.entry_id = i.entry_id
+                  order by version desc limit 1) <> 'abolished'
+           order by i.register, i.entry_id""",
+        register_codes,
+    )
+    return [_row(r) for r in rows]
 
 
 async def import_entries(
@@ -277,8 +327,8 @@ async def import_entries(
 ) -> list[str]:
     """新規 versions for imported rows (register, source_number, row_hash, content, effective_on), in the
     caller's transaction: ids taken per register in one statement, entries and versions written by
-    ``executemany`` in batches, one ``register.import`` audit entry naming every id created."""
-    await conn.execute("select pg_advisory_xact_lock($1)", _IMPORT_LOCK)
+    ``executemany`` in batches. The caller writes the one ``register.import`` audit entry (``import_audit``)."""
+    await import_lock(conn)
     ids: list[str] = [""] * len(rows)
     for register in rules.REGISTERS:
         mine = [i for i, r in enumerate(rows) if r[0] == register]
@@ -296,33 +346,68 @@ async def import_entries(
             [(eid, r[0], actor) for eid, r in chunk],
         )
         await conn.executemany(
-            """insert into register_versions (entry_id, version, change, effective_on, department, name, purpose,
-                   items, person_categories, persons, sources, recipients, retention, safeguards, media, reason,
-                   recorded_by)
-               values ($1, 1, 'new', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)""",
-            [
-                (eid, r[4], c["department"], c["name"], c["purpose"], list(c["items"]), list(c["person_categories"]),
-                 c["persons"], list(c["sources"]), list(c["recipients"]), c["retention"], c["safeguards"],
-                 c["media"], f"既存登録簿からの取込（{source}、番号 {r[1]}）", actor)
-                for eid, r in chunk
-                for c in (r[3],)
-            ],
+            f"insert into register_versions ({_VERSION_COLUMNS}) values ({_VERSION_VALUES})",
+            [_version_args(eid, 1, "new", r[4], r[3], f"既存登録簿からの取込（{source}、番号 {r[1]}）", actor)
+             for eid, r in chunk],
         )
         await conn.executemany(
             """insert into register_imports (register, source_number, entry_id, row_hash, source)
                values ($1, $2, $3, $4, $5)""",
             [(r[0], r[1], eid, r[2], source) for eid, r in chunk],
         )
-    if ids:
-        await audit.append(
-            conn,
-            audit.AuditEntry(
-                actor,
-                "operator",
-                "register.import",
-                "registers",
-                {"file": source, "created": ids, "by_register": {
-                    reg: sum(1 for r in rows if r[0] == reg) for reg in rules.REGISTERS}},
-            ),
-        )
     return ids
+
+
+def _version_args(entry_id: str, number: int, change: str, effective_on: date, c: dict[str, Any], reason: str,
+                  actor: str) -> tuple[Any, ...]:
+    return (entry_id, number, change, effective_on, c["department"], c["name"], c["purpose"], list(c["items"]),
+            list(c["person_categories"]), c["persons"], list(c["sources"]), list(c["recipients"]), c["retention"],
+            c["safeguards"], c["media"], reason, actor)
+
+
+async def import_versions(
+    conn: asyncpg.Connection,
+    rows: list[dict[str, Any]],
+    *,
+    source: str,
+    actor: str,
+    batch: int = 500,
+) -> None:
+    """変更 / 廃止 versions from a later file, in the caller's transaction (after ``import_latest`` locked the
+    entries): each row {entry_id, version, change, effective_on, content, reason, row_hash} is written and its
+    register_imports row then names that version."""
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        await conn.executemany(
+            f"insert into register_versions ({_VERSION_COLUMNS}) values ({_VERSION_VALUES})",
+            [_version_args(r["entry_id"], r["version"], r["change"], r["effective_on"], r["content"], r["reason"],
+                           actor) for r in chunk],
+        )
+        await conn.executemany(
+            "update register_imports set version = $2, row_hash = $3, source = $4 where entry_id = $1",
+            [(r["entry_id"], r["version"], r["row_hash"], source) for r in chunk],
+        )
+
+
+async def import_audit(
+    conn: asyncpg.Connection,
+    *,
+    source: str,
+    actor: str,
+    created: list[str],
+    changed: list[dict[str, Any]],
+    abolished: list[dict[str, Any]],
+    by_register: dict[str, dict[str, int]],
+) -> None:
+    """The one ``register.import`` audit entry of an import that wrote something: ids and versions only."""
+    await audit.append(
+        conn,
+        audit.AuditEntry(
+            actor,
+            "operator",
+            "register.import",
+            "registers",
+            {"file": source, "created": created, "changed": changed, "abolished": abolished,
+             "by_register": by_register},
+        ),
+    )

@@ -3,7 +3,8 @@
     .venv/bin/python -m pytest -q -s tests/bench_registers_import.py
 
 The city's 91 + 127 entries, then ten times as many; each imported into a fresh database and imported again
-(the re-import only reads and compares). Figures in docs/decisions/registers.md.
+(the re-import only reads and compares), then a later file with one row in ten changed and one in twenty
+abolished. Figures in docs/decisions/registers.md.
 """
 
 from __future__ import annotations
@@ -25,6 +26,21 @@ def rows(n_file: int, n_handling: int) -> str:
     return HEADER + "\n".join(out) + "\n"
 
 
+def later(text: str) -> str:
+    """One row in ten with another 保存期間, one in twenty 廃止 (the 2023 file, kept in 2025)."""
+    lines = text.splitlines()
+    out = [lines[0] + ",区分,廃止日"]
+    for i, line in enumerate(lines[1:]):
+        cells = line.split(",")
+        if i % 20 == 19:
+            out.append(",".join(cells[:2] + [""] * 12 + ["廃止", "2025-03-31"]))
+        elif i % 10 == 9:
+            out.append(",".join(cells[:10] + ["20年"] + cells[11:13] + ["2025-04-01", "変更", ""]))
+        else:
+            out.append(line + ",,")
+    return "\n".join(out) + "\n"
+
+
 async def test_import_timing(database_url: str, tmp_path: Path) -> None:
     from store.db import connect
 
@@ -41,7 +57,16 @@ async def test_import_timing(database_url: str, tmp_path: Path) -> None:
             t = time.perf_counter()
             again = await import_registers(conn, f, profile, dry_run=False, operator="bench")
             took_again = time.perf_counter() - t
+            f2 = tmp_path / f"registers-{n_file}-2025.csv"
+            f2.write_text(later(rows(n_file, n_handling)), encoding="utf-8")
+            t = time.perf_counter()
+            applied = await import_registers(conn, f2, profile, dry_run=False, operator="bench")
+            took_later = time.perf_counter() - t
         finally:
             await conn.close()
-        assert not first.errors and len(first.created) == n_file + n_handling and again.skipped == len(first.created)
-        print(f"\n{n_file + n_handling} rows: import {took * 1000:.0f} ms, re-import {took_again * 1000:.0f} ms")
+        n = n_file + n_handling
+        assert not first.errors and len(first.created) == n and again.unchanged == n
+        assert not applied.errors, applied.errors[:3]
+        assert len(applied.abolished) == n // 20 and len(applied.changed) == n // 10 - n // 20
+        print(f"\n{n} rows: import {took * 1000:.0f} ms, re-import {took_again * 1000:.0f} ms, later file "
+              f"({len(applied.changed)} 変更, {len(applied.abolished)} 廃止) {took_later * 1000:.0f} ms")

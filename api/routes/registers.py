@@ -8,11 +8,15 @@ the year's summary (api/routes/council.py style, under /council). Every write is
 Paths and codes are contract.md's (second wave): ``/registers/files`` (``register``: ``file_register`` |
 ``handling_register``; ``?as_of=DATE`` the published list then, ``.csv`` / ``.xlsx`` / ``.pdf``) and
 ``/registers/uses`` (``file_id``, ``basis``: ``law`` | ``consent`` | ``reasonable_grounds``).
+
+The published list can be cut off at what was recorded by an instant or a date (``?recorded_by=``): a version
+recorded later (a back-dated 新規 or 変更 entered afterwards) is not shown, so the list published on a day is
+shown again exactly as it was (``?as_of=D&recorded_by=D``) — APPI 75(1) publishes the ファイル簿 as kept then.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -26,7 +30,7 @@ from api.errors import ApiError
 from api.files import attachment, binary_responses
 from api.reports import formats
 from api.reports import registers as files
-from api.schemas import Body, IsoDate
+from api.schemas import Body, IsoDate, IsoDateTime
 from domain import clock
 from domain.era import fiscal_year as fy_of
 from domain.registers import rules
@@ -168,6 +172,27 @@ def _rule(err: rules.RegisterRuleError, status: int) -> ApiError:
 
 
 AsOfDate = Query(default=None, description="the date the published list stands at (YYYY-MM-DD; default today)")
+RecordedByQuery = Query(
+    default=None,
+    description="記録日: only versions recorded by then are shown — an instant (ISO 8601, Japan time if no "
+    "offset) or a date (YYYY-MM-DD: the end of that day, Japan time); not in the future. "
+    "as_of=D&recorded_by=D is the list as published on D, even if a back-dated entry was recorded later",
+)
+RecordedBy = IsoDateTime | IsoDate
+
+
+def _recorded_by(value: datetime | date | None) -> datetime | None:
+    """The cut-off instant of ``?recorded_by=`` (a date: the end of that day in Japan), refused in the future."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=clock.JST)
+        if moment > clock.now():
+            raise ApiError(422, "recorded_by: 未来の時刻にはできません。 / cannot be in the future.")
+        return moment
+    if value > clock.today():
+        raise ApiError(422, "recorded_by: 未来の日付にはできません。 / cannot be in the future.")
+    return datetime.combine(value, time.max, tzinfo=clock.JST)
 
 
 @router.get(
@@ -178,15 +203,17 @@ AsOfDate = Query(default=None, description="the date the published list stands a
 async def list_files(
     register: Register | None = None,
     as_of: IsoDate | None = AsOfDate,
+    recorded_by: RecordedBy | None = RecordedByQuery,
     department: str | None = Query(default=None, min_length=1, max_length=40),
     include_abolished: bool = False,
     principal: Principal = Depends(authorized),
     st: AppState = Depends(state),
 ) -> dict[str, Any]:
     """Without ``as_of`` the entries as staff keep them (latest versions, staff notes included); the front
-    desk, who keeps none, gets the list published today. With ``as_of`` everyone gets the published list."""
-    if as_of is not None or principal.role not in KEEPERS:
-        return await _published_json(st, principal, register, as_of)
+    desk, who keeps none, gets the list published today. With ``as_of`` or ``recorded_by`` everyone gets the
+    published list."""
+    if as_of is not None or recorded_by is not None or principal.role not in KEEPERS:
+        return await _published_json(st, principal, register, as_of, _recorded_by(recorded_by))
     chosen = (register,) if register else rules.REGISTERS
     scope = list_scope(principal)
     rows: list[dict[str, Any]] = []
@@ -197,6 +224,7 @@ async def list_files(
             )
     return {
         "as_of": None,
+        "recorded_by": None,
         "registers": list(chosen),
         "counts": {r: sum(1 for v in rows if v["register"] == r) for r in chosen},
         "items": [_entry(v, st) for v in rows],
@@ -361,12 +389,19 @@ async def record_use(
 # The published list (公表): what is in force on a date, in four forms.
 
 async def _published(
-    st: AppState, principal: Principal, register: str | None, as_of: date | None, what: str
+    st: AppState,
+    principal: Principal,
+    register: str | None,
+    as_of: date | None,
+    recorded_by: datetime | None,
+    what: str,
 ) -> tuple[list[dict[str, Any]], tuple[str, ...], date]:
+    """Per entry the version in force on ``as_of`` among those recorded by ``recorded_by`` (None: all)."""
     day = as_of or clock.today()
     chosen = (register,) if register else rules.REGISTERS
     async with st.pool.acquire() as conn:
-        entries = rules.in_force(await registers.all_versions(conn, register=register), day)
+        versions = await registers.all_versions(conn, register=register, recorded_by=recorded_by)
+        entries = rules.in_force(versions, day)
         await audit.append(
             conn,
             audit.AuditEntry(
@@ -374,7 +409,8 @@ async def _published(
                 principal.role,
                 "export",
                 "registers",
-                {"what": what, "as_of": day.isoformat(), "register": register, "rows": len(entries)},
+                {"what": what, "as_of": day.isoformat(), "register": register, "rows": len(entries),
+                 "recorded_by": None if recorded_by is None else recorded_by.isoformat()},
             ),
         )
     return [dict(v) for v in entries], chosen, day
@@ -392,11 +428,12 @@ def _published_entry(v: dict[str, Any], st: AppState) -> dict[str, Any]:
 
 
 async def _published_json(
-    st: AppState, principal: Principal, register: str | None, as_of: date | None
+    st: AppState, principal: Principal, register: str | None, as_of: date | None, recorded_by: datetime | None
 ) -> dict[str, Any]:
-    entries, chosen, day = await _published(st, principal, register, as_of, "registers.json")
+    entries, chosen, day = await _published(st, principal, register, as_of, recorded_by, "registers.json")
     return {
         "as_of": day.isoformat(),
+        "recorded_by": None if recorded_by is None else recorded_by.isoformat(),
         "registers": list(chosen),
         "counts": {r: sum(1 for v in entries if v["register"] == r) for r in chosen},
         "items": [_published_entry(v, st) for v in entries],
@@ -412,10 +449,13 @@ async def _published_json(
 async def published_csv(
     register: Register | None = None,
     as_of: IsoDate | None = AsOfDate,
+    recorded_by: RecordedBy | None = RecordedByQuery,
     principal: Principal = Depends(authorized),
     st: AppState = Depends(state),
 ) -> Response:
-    entries, chosen, day = await _published(st, principal, register, as_of, "registers.csv")
+    entries, chosen, day = await _published(
+        st, principal, register, as_of, _recorded_by(recorded_by), "registers.csv"
+    )
     body = formats.to_csv(files.published_tables(entries, chosen, _departments(st)))
     return attachment(body, formats.CSV_TYPE, f"registers-{day.isoformat()}.csv")
 
@@ -429,10 +469,13 @@ async def published_csv(
 async def published_xlsx(
     register: Register | None = None,
     as_of: IsoDate | None = AsOfDate,
+    recorded_by: RecordedBy | None = RecordedByQuery,
     principal: Principal = Depends(authorized),
     st: AppState = Depends(state),
 ) -> Response:
-    entries, chosen, day = await _published(st, principal, register, as_of, "registers.xlsx")
+    entries, chosen, day = await _published(
+        st, principal, register, as_of, _recorded_by(recorded_by), "registers.xlsx"
+    )
     body = formats.to_xlsx(
         files.published_tables(entries, chosen, _departments(st)),
         title="・".join(rules.REGISTER_LABELS[r] for r in chosen),
@@ -450,10 +493,13 @@ async def published_xlsx(
 async def published_pdf(
     register: Register | None = None,
     as_of: IsoDate | None = AsOfDate,
+    recorded_by: RecordedBy | None = RecordedByQuery,
     principal: Principal = Depends(authorized),
     st: AppState = Depends(state),
 ) -> Response:
-    entries, chosen, day = await _published(st, principal, register, as_of, "registers.pdf")
+    entries, chosen, day = await _published(
+        st, principal, register, as_of, _recorded_by(recorded_by), "registers.pdf"
+    )
     body = files.published_pdf(
         entries, chosen, _departments(st), municipality=st.profile.municipality, as_of=day
     )

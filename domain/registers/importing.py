@@ -1,10 +1,14 @@
-"""The existing register entries brought into Kaiji (`kaiji registers import FILE`): rows read and checked.
+"""The register entries brought into Kaiji (`kaiji registers import FILE`): rows read and checked.
 
 One row per entry of either register (the city's 91 ファイル簿 files and 127 取扱登録簿 entries may share one
 file). Every row is checked against the same rules as ``POST /registers/files`` (rules.py: the register follows
 the number of persons, APPI 75 / 施行令 20); any error anywhere names its row and column and nothing is
 imported. The column layout is docs/decisions/registers.md ("Import"); the headings are those of the published
 list, English aliases accepted.
+
+A later file of the same registers is applied (kaiji/registers_import.py): a row whose 区分 is 廃止 names the
+entry (登録簿 + 番号) and its 廃止日 only (APPI 75(1): an abolished file leaves the ファイル簿); any other row
+carries the entry's whole content, which becomes a 変更 when it differs from the entry.
 """
 
 from __future__ import annotations
@@ -37,7 +41,10 @@ COLUMNS: dict[str, tuple[str, bool]] = {
     "安全管理措置": ("safeguards", True),
     "電子・紙の別": ("media", True),
     "登録日": ("effective_on", False),
+    "区分": ("change", False),  # 新規 / 変更 / blank: the content of the row; 廃止: the entry is abolished
+    "廃止日": ("abolished_on", False),  # a 廃止 row's date (required there, refused elsewhere)
 }
+ABOLISH_REQUIRED = ("登録簿", "番号", "廃止日")  # what a 廃止 row must name; its other cells are not read
 # other headings read as the canonical one (the published list's longer headings, English field names)
 ALIASES = {
     "記録範囲（本人の範囲）": "記録範囲",
@@ -46,6 +53,8 @@ ALIASES = {
     "収集方法(記録情報の収集先)": "収集方法",
     "登録番号": "番号",
     "登録・変更日": "登録日",
+    "status": "区分",
+    "廃止年月日": "廃止日",
     **{f: h for h, (f, _) in COLUMNS.items()},
 }
 REGISTER_WORDS = {
@@ -56,6 +65,8 @@ REGISTER_WORDS = {
     "取扱登録簿": rules.HANDLING,
     rules.HANDLING: rules.HANDLING,
 }
+CHANGE_WORDS = {"新規": "new", "new": "new", "変更": "changed", "changed": "changed", "廃止": "abolished",
+                "abolished": "abolished"}
 MEDIA_WORDS = {"電子": "electronic", "electronic": "electronic", "紙": "paper", "paper": "paper"}
 LIST_FIELDS = ("items", "person_categories", "sources", "recipients")
 TEXT_LIMITS = {"name": 200, "purpose": 2000, "retention": 400, "safeguards": 2000, "source_number": 40}
@@ -67,13 +78,21 @@ MAX_AHEAD = timedelta(days=366)
 class ImportRow:
     row: int  # 1-based, the header being row 1
     register: str
-    source_number: str  # the city's own number: with the register, the key that makes a re-import a no-op
-    content: dict[str, Any]  # rules.CONTENT_FIELDS
-    effective_on: date
+    source_number: str  # the city's own number: with the register, the key of the entry in a later file
+    content: dict[str, Any] | None  # rules.CONTENT_FIELDS; None for a 廃止 row (the entry's last content is kept)
+    effective_on: date  # 登録日 (default the day of the import); for a 廃止 row its 廃止日
+    change: str | None = None  # "new" / "changed" as the 区分 column says (None: blank); "abolished": 廃止
+
+    @property
+    def abolishes(self) -> bool:
+        return self.change == "abolished"
 
     def digest(self) -> str:
-        """What a re-import compares: the same key with other content is refused, not silently kept."""
-        data = {"content": self.content, "effective_on": self.effective_on.isoformat()}
+        """The row as read (kept in register_imports.row_hash; the comparison itself is by content)."""
+        data: dict[str, Any] = (
+            {"abolished_on": self.effective_on.isoformat()} if self.abolishes
+            else {"content": self.content, "effective_on": self.effective_on.isoformat()}
+        )
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -138,11 +157,30 @@ def parse(header: list[str], raw_rows: list[list[Any]], profile: Profile, today:
     return out
 
 
+def _date(n: int, heading: str, text: str, today: date, errors: list[RowError]) -> date | None:
+    try:
+        day = parse_date(text)
+    except ValueError as exc:
+        errors.append(RowError(n, heading, str(exc)))
+        return None
+    if day > today + MAX_AHEAD:
+        errors.append(RowError(n, heading, "1年より先の日付にはできません。"))
+        return None
+    return day
+
+
 def _row(n: int, cells: dict[str, str], departments: dict[str, str], today: date) -> tuple[ImportRow | None, list[RowError]]:
-    errors = [RowError(n, h, "必須です。 / required") for h, (_, req) in COLUMNS.items() if req and not cells.get(h)]
+    change = CHANGE_WORDS.get(_key(cells.get("区分")))
+    if cells.get("区分") and change is None:
+        return None, [RowError(n, "区分", f"「新規」「変更」「廃止」のどれかか空欄です（{cells['区分']}）。")]
     register = REGISTER_WORDS.get(_key(cells.get("登録簿")))
+    if change == "abolished":
+        return _abolish_row(n, cells, register, today)
+    errors = [RowError(n, h, "必須です。 / required") for h, (_, req) in COLUMNS.items() if req and not cells.get(h)]
     if cells.get("登録簿") and register is None:
         errors.append(RowError(n, "登録簿", f"「個人情報ファイル簿」か「個人情報取扱登録簿」です（{cells['登録簿']}）。"))
+    if cells.get("廃止日"):
+        errors.append(RowError(n, "廃止日", "廃止日は区分が「廃止」の行にだけ書きます。"))
     department = departments.get(cells.get("担当課", ""))
     if cells.get("担当課") and department is None:
         errors.append(RowError(n, "担当課", f"プロファイルにない課です（{cells['担当課']}）。"))
@@ -156,15 +194,7 @@ def _row(n: int, cells: dict[str, str], departments: dict[str, str], today: date
     media = MEDIA_WORDS.get(_key(cells.get("電子・紙の別")))
     if cells.get("電子・紙の別") and media is None:
         errors.append(RowError(n, "電子・紙の別", f"「電子」か「紙」です（{cells['電子・紙の別']}）。"))
-    effective_on = today
-    if cells.get("登録日"):
-        try:
-            effective_on = parse_date(cells["登録日"])
-        except ValueError as exc:
-            errors.append(RowError(n, "登録日", str(exc)))
-        else:
-            if effective_on > today + MAX_AHEAD:
-                errors.append(RowError(n, "登録日", "1年より先の日付にはできません。"))
+    effective_on = _date(n, "登録日", cells["登録日"], today, errors) if cells.get("登録日") else today
     for heading, (f, _) in COLUMNS.items():
         limit = TEXT_LIMITS.get(f)
         if limit and len(cells.get(heading, "")) > limit:
@@ -178,7 +208,7 @@ def _row(n: int, cells: dict[str, str], departments: dict[str, str], today: date
             rules.check_register(register, persons)
         except rules.RegisterRuleError as err:
             errors.append(RowError(n, "本人の数", str(err)))
-    if errors or register is None or department is None or persons is None or media is None:
+    if errors or register is None or department is None or persons is None or media is None or effective_on is None:
         return None, errors
     content = {
         "department": department,
@@ -190,4 +220,19 @@ def _row(n: int, cells: dict[str, str], departments: dict[str, str], today: date
         "safeguards": cells["安全管理措置"],
         "media": media,
     }
-    return ImportRow(n, register, cells["番号"], {f: content[f] for f in rules.CONTENT_FIELDS}, effective_on), errors
+    return ImportRow(n, register, cells["番号"], {f: content[f] for f in rules.CONTENT_FIELDS}, effective_on,
+                     change), errors
+
+
+def _abolish_row(n: int, cells: dict[str, str], register: str | None, today: date) -> tuple[ImportRow | None, list[RowError]]:
+    """区分 廃止: the entry (登録簿 + 番号) and its 廃止日; the other cells are not read (the 廃止 version keeps the
+    entry's last content, as ``POST /registers/files/{id}/abolish``)."""
+    errors = [RowError(n, h, "廃止の行に必須です。 / required in a 廃止 row") for h in ABOLISH_REQUIRED if not cells.get(h)]
+    if cells.get("登録簿") and register is None:
+        errors.append(RowError(n, "登録簿", f"「個人情報ファイル簿」か「個人情報取扱登録簿」です（{cells['登録簿']}）。"))
+    if len(cells.get("番号", "")) > TEXT_LIMITS["source_number"]:
+        errors.append(RowError(n, "番号", f"{TEXT_LIMITS['source_number']}文字までです。"))
+    day = _date(n, "廃止日", cells["廃止日"], today, errors) if cells.get("廃止日") else None
+    if errors or register is None or day is None:
+        return None, errors
+    return ImportRow(n, register, cells["番号"], None, day, "abolished"), errors

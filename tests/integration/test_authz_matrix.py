@@ -85,7 +85,7 @@ RESPONSE_KEYS: dict[str, set[str]] = {
     "GET /api/v1/audit": {"items"},
     "GET /api/v1/calendar": {"from", "to", "days"},
     "GET /api/v1/audit/verify": {"ok", "entries", "head", "broken_seq", "reason", "checkpoint"},
-    "GET /api/v1/registers/files": {"as_of", "registers", "counts", "items"},
+    "GET /api/v1/registers/files": {"as_of", "recorded_by", "registers", "counts", "items"},
     "GET /api/v1/registers/files/{file_id}": REGISTER_ENTRY_KEYS | {"versions", "uses"},
     "GET /api/v1/registers/uses": {"items"},
     "GET /api/v1/council/registers": {"fiscal_year", "in_force_at_year_end", "in_force_by_department", "changes",

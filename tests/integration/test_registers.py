@@ -268,3 +268,57 @@ async def test_the_contract_paths_are_served(api: Api) -> None:
     schema = (await api.http.get("/openapi.json")).json()["components"]["schemas"][use["$ref"].rsplit("/", 1)[1]]
     assert set(schema["properties"]["basis"]["enum"]) == {"law", "consent", "reasonable_grounds"}
     assert {"file_id", "used_by", "purpose", "basis", "used_on"} <= set(schema["properties"])
+
+
+async def test_the_published_list_cut_off_at_what_was_recorded_by_then(api: Api) -> None:
+    """記録日: the list published on a day is shown again exactly, though a back-dated 新規 and 変更 were recorded
+    after it (the versions recorded later are left out)."""
+    first = await entry(api, RESIDENTS | {"name": "記録日テスト用ファイル"})
+    cut = first["recorded_at"]  # the list is published now, with this entry as the newest recorded
+    on = D["after_change"]
+
+    async def csv_at(**params: str) -> bytes:
+        r = await api.http.get("/api/v1/registers/files.csv", params={"as_of": on, **params},
+                               headers=api.as_("madoguchi"))
+        assert r.status_code == 200, r.text
+        return r.content
+
+    then, then_csv = await published(api, on, recorded_by=cut), await csv_at(recorded_by=cut)
+    assert first["id"] in then and then[first["id"]]["persons"] == 1200
+
+    back = await entry(api, RESIDENTS | {"name": "遡及登録ファイル", "effective_on": D["new"]})  # back-dated 新規
+    r = await post(api, first["id"], "change", {"effective_on": D["change"], "reason": "遡及の変更", "persons": 1500})
+    assert r.status_code == 200, r.text
+    now = await published(api, on)
+    assert back["id"] in now and now[first["id"]]["persons"] == 1500  # without the cut-off: as recorded now
+
+    again = await published(api, on, recorded_by=cut)
+    assert back["id"] not in again and again[first["id"]]["persons"] == 1200
+    assert again == then and await csv_at(recorded_by=cut) == then_csv  # exactly as published
+    assert back["id"].encode() not in then_csv and back["id"].encode() in await csv_at()
+    for ext in ("xlsx", "pdf"):
+        r = await api.http.get(f"/api/v1/registers/files.{ext}", params={"as_of": on, "recorded_by": cut},
+                               headers=api.as_(OFFICER))
+        assert r.status_code == 200, r.text
+    exported = (await api.http.get("/api/v1/audit", params={"entity_id": "registers", "limit": 1},
+                                   headers=api.as_(OFFICER))).json()["items"][0]
+    assert exported["detail"]["what"] == "registers.pdf" and exported["detail"]["recorded_by"]
+
+    # a date is the end of that day in Japan: yesterday's list had neither entry, today's has both
+    today = clock.today()
+    yesterday = await published(api, on, recorded_by=date.fromordinal(today.toordinal() - 1).isoformat())
+    assert first["id"] not in yesterday and back["id"] not in yesterday
+    assert {first["id"], back["id"]} <= set(await published(api, on, recorded_by=today.isoformat()))
+
+    # department staff asking with recorded_by alone get the published list (today, cut off), not the kept one
+    r = await api.http.get("/api/v1/registers/files", params={"recorded_by": cut}, headers=api.as_(TOSHI))
+    assert r.status_code == 200 and r.json()["as_of"] == today.isoformat() and r.json()["recorded_by"]
+    assert all("recorded_by" not in e for e in r.json()["items"])
+
+    tomorrow = date.fromordinal(today.toordinal() + 1).isoformat()
+    for bad in ("yesterday", "2026-02-30", tomorrow, f"{tomorrow}T00:00:00+09:00", "1700000000"):
+        for path in ("/api/v1/registers/files", "/api/v1/registers/files.csv"):
+            r = await api.http.get(path, params={"as_of": on, "recorded_by": bad}, headers=api.as_("madoguchi"))
+            assert r.status_code == 422, (path, bad, r.text)
+    params = (await api.http.get("/openapi.json")).json()["paths"]["/api/v1/registers/files.pdf"]["get"]["parameters"]
+    assert "記録日" in next(p for p in params if p["name"] == "recorded_by")["description"]
