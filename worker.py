@@ -20,6 +20,7 @@ from kaiji.logs import configure_logging, get_logger
 from kaiji.observe import tracing
 from kaiji.reconcile import reconcile_forever
 from kaiji.secrets import Secrets, load_secrets
+from kaiji.security.action_seal import sealer_of
 from kaiji.settings import Settings, load_settings
 from kaiji.temporal import connect_client
 from store.db import create_pool
@@ -39,13 +40,14 @@ def build_worker(
     queue = task_queue or settings.task_queue
     events = EventActivities(pool)
     notices = NoticeActivities(pool, secrets, profile, renderer)
-    cases = CaseActivities(pool, queue)
+    cases = CaseActivities(pool, queue, sealer_of(client))
     checkpoints = AuditCheckpointActivities(pool, settings)
     return Worker(
         client,
         task_queue=queue,
         workflows=WORKFLOWS,
         activities=[events.record_events, notices.issue_notice, cases.load_stream, cases.signal_request,
+                    cases.check_signal_seal,
                     checkpoints.audit_checkpoint],
         max_cached_workflows=2000,
     )

@@ -11,15 +11,39 @@ import asyncpg
 from temporalio import activity
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
+from domain.actors import SYSTEM
 from domain.events import CaseSignal, StreamEvent
 from domain.requests.registration import RegisterRequest
-from store import events
+from kaiji.security.action_seal import ActionSeal
+from store import audit, events
 
 
 class CaseActivities:
-    def __init__(self, pool: asyncpg.Pool, task_queue: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, task_queue: str, sealer: ActionSeal | None = None) -> None:
         self.pool = pool
         self.task_queue = task_queue
+        self.sealer = sealer  # None: a worker that checks no seals at all (its client has no SealingInterceptor)
+
+    @activity.defn(name="check_signal_seal")
+    async def check_signal_seal(self, sig: CaseSignal) -> bool:
+        """Was this challenge signal sent by a Kaiji client holding the seal key? (issue 17, "Temporal is a
+        back door"). Each refused signal is one ``signal.refused`` audit line, written once however often this
+        activity is retried (the line names the workflow run and this activity's place in it)."""
+        arg = sig.link if sig.link is not None else sig.outcome
+        if self.sealer is None or self.sealer.verify_signal(sig.case_id, sig.signal, arg):
+            return True
+        info = activity.info()
+        detail = {"signal": sig.signal, "challenge_id": getattr(arg, "challenge_id", None),
+                  "check": f"{info.workflow_run_id}/{info.activity_id}"}
+        async with self.pool.acquire() as conn, conn.transaction():
+            await audit.lock_chain(conn)  # two retries cannot both find no line and both write one
+            seen = await conn.fetchval(
+                "select 1 from audit_log where action = 'signal.refused' and entity_id = $1 and detail = $2::jsonb",
+                sig.case_id, detail)
+            if not seen:
+                await audit.append(conn, audit.AuditEntry(SYSTEM, SYSTEM, "signal.refused", sig.case_id, detail))
+        activity.logger.warning("unsealed signal refused: %s on %s", sig.signal, sig.case_id)
+        return False
 
     @activity.defn(name="load_stream")
     async def load_stream(self, stream_id: str) -> list[StreamEvent]:

@@ -80,6 +80,7 @@ class ChallengeLink:
     challenge_id: str
     filed_on: str
     decision_id: str = ""  # the decision challenged (a request may have several); "" for inaction
+    seal: str = ""  # HMAC set by the sending client (kaiji/security/action_seal.py), checked before recording
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class ChallengeOutcome:
     decided_on: str
     reopen: bool = False
     scope: list[dict[str, str]] = field(default_factory=list)  # documents with their new disclosure
+    seal: str = ""  # HMAC set by the sending client (kaiji/security/action_seal.py), checked before recording
 
 
 @dataclass(frozen=True)

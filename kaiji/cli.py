@@ -320,14 +320,15 @@ def restore_cmd(folder: Annotated[str, typer.Argument(help="a folder written by 
     from temporalio.client import Client
 
     from kaiji.backup import BackupError, check_workflows, restore
-    from kaiji.temporal import tls_config
+    from kaiji.temporal import leave_command, tls_config
 
     settings = _settings()
     url = settings.effective_database_url()
+    used_temporal = workflows and bool(settings.temporal_address)
 
     async def run():
         report = await restore(url, Path(folder), pg_bin=Path(pg_bin) if pg_bin else None, expect_head=expect_head)
-        if workflows and settings.temporal_address:
+        if used_temporal:
             client = await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
                                           tls=tls_config(settings), api_key=settings.temporal_api_key)
             await check_workflows(report, url, client)
@@ -347,6 +348,8 @@ def restore_cmd(folder: Annotated[str, typer.Argument(help="a folder written by 
     if report.workflows_checked:
         typer.echo(f"workflows: {report.workflows_found} open case(s) running, {len(report.workflows_missing)} missing"
                    + (": " + ", ".join(report.workflows_missing[:20]) if report.workflows_missing else ""))
+    if used_temporal:
+        leave_command(0 if report.ok else 1)
     if not report.ok:
         raise typer.Exit(1)
 

@@ -19,7 +19,7 @@ def calendar_check(apply: Annotated[bool, typer.Option(help="record the new date
     from kaiji.cli import _settings, _with_conn
     from kaiji.cli_reports import operator
     from kaiji.secrets import load_secrets
-    from kaiji.temporal import connect_client
+    from kaiji.temporal import connect_client, leave_command
 
     settings = _settings()
     profile = load_profile(settings.profile)
@@ -39,9 +39,7 @@ def calendar_check(apply: Annotated[bool, typer.Option(help="record the new date
         typer.echo(f"applied: {len(delivery.affected)} case(s) changed (jpholiday {table_version()})")
         for case_id in delivery.unreached:
             typer.echo(f"UNREACHED: {case_id}", err=True)
-        if delivery.unreached:
-            raise typer.Exit(1)
-        return
+        leave_command(1 if delivery.unreached else 0)  # a Temporal client was used: no teardown abort
     if not result.pending:
         typer.echo(f"no open case would change (jpholiday {table_version()})")
         return

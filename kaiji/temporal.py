@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client, Interceptor
@@ -16,6 +18,19 @@ from kaiji.secrets import Secrets
 from kaiji.security.action_seal import SealingInterceptor
 from kaiji.security.codec import data_converter
 from kaiji.settings import Settings
+
+
+def leave_command(code: int = 0) -> NoReturn:
+    """End a short-lived command that has used a Temporal client, skipping interpreter teardown.
+
+    The SDK's Rust (tokio) threads can outlive the event loop; when CPython finalises while one of them
+    still holds a thread state the process aborts with "PyGILState_Release ... must be current" (SIGABRT,
+    exit -6) after the command's work is done and printed (temporalio/sdk-python#300). A restore that
+    succeeded must not exit as a crash, so such commands flush their output and leave with os._exit.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:

@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 RECORD_EVENTS_LOCAL = "record-events-local"  # workflow.patched id (issue 15)
 ISSUE_NOTICE_LOCAL = "issue-notice-local"  # workflow.patched id (issue 15)
+SIGNAL_SEAL = "challenge-signal-seal"  # workflow.patched id (issue 17)
 NOTICE_TIMEOUT = timedelta(minutes=2)
 RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1), non_retryable_error_types=["EventVersionConflict"])
 
@@ -58,6 +59,17 @@ async def load_stream(stream_id: str) -> list[StreamEvent]:
 async def signal_request(sig: CaseSignal) -> None:
     await workflow.execute_activity(
         "signal_request", sig, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
+    )
+
+
+async def signal_is_sealed(sig: CaseSignal) -> bool:
+    """Issue 17: a challenge signal counts only if a Kaiji client sealed it (kaiji/security/action_seal.py).
+    The check is a local activity, so its answer is in the history: a replay never recomputes it with
+    whatever key the worker holds then. Cases that received signals before this change replay unchecked."""
+    if not workflow.patched(SIGNAL_SEAL):
+        return True
+    return await workflow.execute_local_activity(
+        "check_signal_seal", sig, result_type=bool, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY,
     )
 
 

@@ -15,7 +15,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain.calendar_change import CalendarChange, CalendarOutcome
     from domain.errors import Refusal
-    from domain.events import ChallengeLink, ChallengeOutcome, EventDraft, NoticeRequest
+    from domain.events import CaseSignal, ChallengeLink, ChallengeOutcome, EventDraft, NoticeRequest
     from domain.requests import calendar_change
     from domain.requests import commands as c
     from domain.requests.challenges import conclusion_events, link_events
@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.requests.state import RequestCase
     from domain.requests.timers import fire, next_timer
     from domain.self_information import is_self_information
-    from workflows.common import load_stream, refusal_error
+    from workflows.common import load_stream, refusal_error, signal_is_sealed
     from workflows.machine import CaseMachine
 
 
@@ -105,12 +105,17 @@ class RequestWorkflow(CaseMachine):
     async def challenge_linked(self, link: ChallengeLink) -> None:
         """An appeal or suit was filed against this request: it shows on the request's timeline."""
         await workflow.wait_condition(lambda: self._registered)
+        if not await signal_is_sealed(CaseSignal(workflow.info().workflow_id, "challenge-linked", link=link)):
+            return  # not sent by Kaiji: nothing on the case, one audit line (the activity wrote it)
         await self._record(link_events(self.case, link, workflow.now()), f"request.{link.kind}-linked")
 
     @workflow.signal(name="challenge-concluded")
     async def challenge_concluded(self, outcome: ChallengeOutcome) -> None:
         """A ruling or judgment ended a challenge; a grant or revocation reopens the request."""
         await workflow.wait_condition(lambda: self._registered)
+        if not await signal_is_sealed(CaseSignal(workflow.info().workflow_id, "challenge-concluded",
+                                                 outcome=outcome)):
+            return  # not sent by Kaiji: the request is not reopened, one audit line (the activity wrote it)
         await self._record(conclusion_events(self.case, outcome, workflow.now()), "request.challenge-concluded")
 
     @workflow.update(name="calendar-changed")

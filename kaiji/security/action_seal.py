@@ -18,9 +18,13 @@ The worker's interceptor checks it:
 - start: on the first execution only (not when replaying): a bad seal fails the run before its first
   line, so it records nothing.
 
-Signals (``challenge-linked``/``-concluded``, sent by the worker's own activity with signal-with-start)
-are not sealed: the SDK does not hand a signal-with-start's header to the signal handler, so a seal
-could not be checked there. The strict codec still refuses an unencrypted signal (it is dropped).
+- a Signal (``challenge-linked``/``-concluded``, sent by the worker's own activity with signal-with-start):
+  the SDK does not hand a signal-with-start's header to the signal handler, so the seal travels in the
+  argument's ``seal`` field, over workflow id, signal name and the argument with ``seal`` empty. The
+  request workflow asks the ``check_signal_seal`` local activity before it records anything (behind
+  ``workflow.patched("challenge-signal-seal")``): the answer is in the history, so a replay never
+  recomputes it, whatever key the worker holds by then. A refused signal records nothing on the case
+  and one ``signal.refused`` audit line.
 
 The canonical form of the arguments is Temporal's own JSON (sorted keys, no spaces), as the converter
 writes it before encryption; the worker recomputes it from the decoded values.
@@ -28,6 +32,7 @@ writes it before encryption; the worker recomputes it from the decoded values.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import uuid
@@ -43,6 +48,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.exceptions import ApplicationError
 
 HEADER = "kaiji-seal"
+SEALED_SIGNALS = frozenset({"challenge-linked", "challenge-concluded"})  # their argument carries a ``seal``
 VERSION = b"v1"
 REFUSAL_TYPE = "forbidden"  # api/updates.py answers it 403
 REFUSAL_MESSAGE = ("この操作は正規の経路で送られていないため受け付けられません。 / Refused: this action was not "
@@ -81,6 +87,20 @@ class ActionSeal:
             return False
         return hmac.compare_digest(got.data, want)
 
+    def seal_signal(self, workflow_id: str, name: str, arg: Any) -> Any:
+        """The signal's argument with its ``seal`` field set (anything else is sent as it is, and refused)."""
+        if not dataclasses.is_dataclass(arg) or isinstance(arg, type) or not hasattr(arg, "seal"):
+            return arg
+        return replace(arg, seal=self.seal("signal", workflow_id, name, [replace(arg, seal="")]).decode())
+
+    def verify_signal(self, workflow_id: str, name: str, arg: Any) -> bool:
+        got = getattr(arg, "seal", "") or ""
+        try:
+            want = self.seal("signal", workflow_id, name, [replace(arg, seal="")]).decode()
+        except Exception:  # not one of our dataclasses, or not writable as JSON: not ours
+            return False
+        return hmac.compare_digest(got.encode(), want.encode())
+
     def header(self, headers: Mapping[str, Payload], kind: str, workflow_id: str, name: str,
                args: Sequence[Any], update_id: str = "") -> dict[str, Payload]:
         value = Payload(metadata={"encoding": b"binary/plain"},
@@ -109,6 +129,12 @@ class SealingInterceptor(temporalio.client.Interceptor, temporalio.worker.Interc
         return _Inbound
 
 
+def sealer_of(client: temporalio.client.Client) -> ActionSeal | None:
+    """The seal a worker built from this client checks with (None: its client seals nothing)."""
+    found = [i.sealer for i in client.config()["interceptors"] if isinstance(i, SealingInterceptor)]
+    return found[0] if found else None
+
+
 class _ClientOutbound(temporalio.client.OutboundInterceptor):
     def __init__(self, next: temporalio.client.OutboundInterceptor, sealer: ActionSeal) -> None:
         super().__init__(next)
@@ -116,7 +142,17 @@ class _ClientOutbound(temporalio.client.OutboundInterceptor):
 
     async def start_workflow(self, input: temporalio.client.StartWorkflowInput) -> Any:
         headers = self._sealer.header(input.headers, "start", input.id, input.workflow, input.args)
+        if input.start_signal in SEALED_SIGNALS and input.start_signal_args:
+            signal_args = [self._sealer.seal_signal(input.id, input.start_signal, input.start_signal_args[0]),
+                           *input.start_signal_args[1:]]
+            input = replace(input, start_signal_args=signal_args)
         return await super().start_workflow(replace(input, headers=headers))
+
+    async def signal_workflow(self, input: temporalio.client.SignalWorkflowInput) -> None:
+        if input.signal in SEALED_SIGNALS and input.args:
+            input = replace(input, args=[self._sealer.seal_signal(input.id, input.signal, input.args[0]),
+                                         *input.args[1:]])
+        await super().signal_workflow(input)
 
     async def start_workflow_update(self, input: temporalio.client.StartWorkflowUpdateInput) -> Any:
         update_id = input.update_id or str(uuid.uuid4())

@@ -79,3 +79,41 @@ async def test_a_forged_start_fails_and_records_nothing(api: Api, temporal_dev: 
         assert info.value.cause.type in {"unsealed", "forbidden"}, name
         r = await api.http.get(f"/api/v1/requests/{wid}/events", headers=api.as_("johokokai"))
         assert r.status_code == 404 or r.json()["events"] == [], (name, r.text)
+
+
+async def test_forged_challenge_signals_change_nothing(api: Api, temporal_dev: str, keyring: KeyRing) -> None:
+    """A signal needs the seal too: a holder of the codec key cannot reopen a request by "concluding" its
+    appeal as granted, nor hang an invented appeal on its timeline. Each refusal is one audit line."""
+    from domain.events import ChallengeLink, ChallengeOutcome
+    from store.db import connect
+    from tests.integration.test_appeals import TWO_DOCUMENTS, decided, file, request_events
+
+    request = await decided(api, TWO_DOCUMENTS)
+    appeal = await file(api, request["id"])  # the genuine appeal: its sealed link reaches the request
+    await request_events(api, request["id"], "AppealLinked")
+    before = await api.events(request["id"])
+    granted = ChallengeOutcome(challenge_id=appeal["id"], result="granted", decided_on=soon(), reopen=True,
+                               scope=[{"title": "交渉記録", "disclosure": "full"}])
+    invented = ChallengeLink("appeal", "A-2099-99999", soon())
+    clients = await attackers(temporal_dev, keyring)
+    for client in clients.values():
+        handle = client.get_workflow_handle(request["id"])
+        await handle.signal("challenge-concluded", granted)
+        await handle.signal("challenge-linked", invented)
+    codec_holders = len(clients) - 1  # the raw client's payloads are not even decoded (strict codec)
+    conn = await connect(api.settings.database_url)
+    try:
+        for _ in range(200):
+            refused = await conn.fetch("select detail from audit_log where action = 'signal.refused' "
+                                       "and entity_id = $1", request["id"])
+            if len(refused) >= 2 * codec_holders:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await conn.close()
+    assert sorted((r["detail"]["signal"], r["detail"]["challenge_id"]) for r in refused) == sorted(
+        [("challenge-concluded", appeal["id"]), ("challenge-linked", "A-2099-99999")] * codec_holders)
+    await asyncio.sleep(0.5)
+    assert await api.events(request["id"]) == before  # not reopened, no invented appeal
+    r = await api.http.get(f"/api/v1/requests/{request['id']}", headers=api.as_("johokokai"))
+    assert r.json()["status"] == "under_appeal"

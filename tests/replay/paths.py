@@ -70,6 +70,11 @@ PATHS: dict[str, ReplayPath] = {
                                        "referral-pack) -> explanation filed (pack v2) -> session -> report "
                                        "-> rejected (ruled)",
                                        workflow_type="AppealCase", stem="appeal_referral_pack"),
+    "appeal_reopens_request": ReplayPath("R-2099-90104", "terminated",
+                                         "the request's side of a granted appeal: challenge-linked and "
+                                         "-concluded, each checked for its seal (patch challenge-signal-seal) "
+                                         "-> reopened (left waiting for the new decision)",
+                                         stem="request_appeal_reopens"),
     "suit_final": ReplayPath("L-2099-90001", "completed",
                              "suit against a decision -> district judgment upheld -> appeal window lapses "
                              "-> final (upheld)",

@@ -196,10 +196,12 @@ class Challenge:
 
 @asynccontextmanager
 async def recording_challenge(env: WorkflowEnvironment, database_url: str, path: str,
-                              request_id: str) -> AsyncIterator[Challenge]:
+                              request_id: str, *, save_request: bool = False) -> AsyncIterator[Challenge]:
     """Decide a request (partial), let the test file and drive an appeal or suit, then save ITS history.
 
-    The request itself is not saved (its paths have their own recordings); it is terminated at the end.
+    The request itself is not saved (its paths have their own recordings) unless ``save_request``: then
+    the request's history is the one saved (its challenge signals, the reopening). Both are terminated
+    at the end if still running.
     """
     spec = PATHS[path]
     if history_file(path).exists() and os.environ.get(OVERWRITE_FLAG) != "1":
@@ -229,7 +231,7 @@ async def recording_challenge(env: WorkflowEnvironment, database_url: str, path:
             # Wait for in-flight activities before terminating: a workflow terminated mid-activity
             # stalls the time-skipping server.
             await stop_all([h for h in (challenge.handle, request.handle) if h is not None])
-        handle = challenge.handle
+        handle = request.handle if save_request else challenge.handle
         assert handle is not None, f"{path}: nothing was filed"
         desc = await handle.describe()
         assert desc.workflow_type == spec.workflow_type, f"{path} saved a {desc.workflow_type}"
@@ -527,3 +529,34 @@ async def test_suit_final(replay_env, database_url) -> None:
         assert (judged.status, judged.level) == ("pending", "district")
         assert await suit.result() == "upheld"  # the server skips past the 2-week appeal window
         await ch.request.wait_for_event("ChallengeConcluded")
+
+
+async def test_appeal_reopens_request(replay_env, database_url) -> None:
+    """The request's side of a granted appeal: the sealed challenge-linked / -concluded signals, each checked
+    by the check_signal_seal local activity (patch challenge-signal-seal), then the reopening."""
+    spec = PATHS["appeal_reopens_request"]
+    async with recording_challenge(replay_env, database_url, "appeal_reopens_request", spec.case_id,
+                                   save_request=True) as ch:
+        ch.case_id = "A-2099-90003"
+        at = await replay_env.get_current_time()
+        today = jst_date(at).isoformat()
+        appeal = await ch.file(AppealWorkflow.run, ac.FileAppeal(
+            appeal_id=ch.case_id, request_id=ch.request.id, filed_on=today,
+            appellant_party_id=ch.requester_party_id, grounds="交渉記録の公開を求める", department="toshi",
+            decided_on=ch.decision["decided_on"],
+            decision={"outcome": "partial", "documents": ch.decision["documents"]},
+            requester_party_id=ch.requester_party_id, actor=FRONT, rules=load_profile("koganei").appeal_rules(),
+            entered_at=at))
+        assert (await appeal.execute_update(AppealWorkflow.registered)).status == "under_review"
+        await ch.request.wait_for_event("AppealLinked")
+        await appeal.execute_update("refer-to-council", ac.ReferToCouncil(actor=OFFICER))
+        await appeal.execute_update("record-session", ac.RecordSession(
+            actor=Actor("shingikai", "council"), held_on=today, present=("m1", "m2", "m3"), in_camera=True))
+        await appeal.execute_update("adopt-report", ac.AdoptReport(
+            actor=Actor("shingikai", "council"), adopted_on=today, conclusion="disclose_in_full", text="公開すべき",
+            votes_for=3))
+        scope = (ac.ScopeItem("契約書", "full"), ac.ScopeItem("交渉記録", "full"))
+        await appeal.execute_update("record-ruling", ac.RecordRuling(
+            actor=OFFICER, ruling="granted", scope=scope, text="認容"))
+        assert await appeal.result() == "ruled"
+        await ch.request.wait_for_event("RequestReopened")

@@ -35,3 +35,22 @@ def test_a_short_seal_key_is_refused() -> None:
 
     with pytest.raises(ValueError):
         ActionSeal(b"short")
+
+
+def test_a_signal_seal_binds_the_request_the_signal_and_the_outcome() -> None:
+    from dataclasses import replace
+
+    from domain.events import ChallengeOutcome
+
+    seal = ActionSeal(KEY)
+    outcome = ChallengeOutcome("A-2026-00001", "rejected", "2026-12-03")
+    sealed = seal.seal_signal("R-2026-00001", "challenge-concluded", outcome)
+    assert sealed.seal.startswith("v1:") and replace(sealed, seal="") == outcome
+    assert seal.verify_signal("R-2026-00001", "challenge-concluded", sealed)
+    for wid, name, arg in (("R-2026-00002", "challenge-concluded", sealed),  # another request
+                           ("R-2026-00001", "challenge-linked", sealed),  # another signal
+                           ("R-2026-00001", "challenge-concluded", replace(sealed, result="granted", reopen=True)),
+                           ("R-2026-00001", "challenge-concluded", outcome)):  # no seal at all
+        assert not seal.verify_signal(wid, name, arg), (wid, name, arg)
+    assert not ActionSeal(b"w" * 32).verify_signal("R-2026-00001", "challenge-concluded", sealed)
+    assert not seal.verify_signal("R-2026-00001", "challenge-concluded", {"seal": sealed.seal})  # not ours

@@ -16,6 +16,7 @@ from domain.actors import Actor
 from domain.profile import load_profile
 from domain.requests.registration import RegisterRequest
 from kaiji.secrets import Secrets
+from kaiji.security.action_seal import sealer_of
 from kaiji.security.fields import SearchKey
 from kaiji.security.keys import KeyRing
 from store.db import create_pool
@@ -41,10 +42,10 @@ async def running_worker(client: Client, database_url: str, keyring: KeyRing,
     queue = "test-" + uuid.uuid4().hex[:8]
     events = event_activities(pool)
     notices = NoticeActivities(pool, secrets, PROFILE)
-    cases = CaseActivities(pool, queue)
+    cases = CaseActivities(pool, queue, sealer_of(client))
     async with Worker(client, task_queue=queue, workflows=WORKFLOWS,
                       activities=[events.record_events, notices.issue_notice, cases.load_stream,
-                                  cases.signal_request]):
+                                  cases.signal_request, cases.check_signal_seal]):
         yield queue, pool, PartyVault(secrets.cipher, secrets.search_key)
     await pool.close()
 

@@ -23,6 +23,7 @@ from domain.clock import jst_date
 from domain.deadlines import higher_court_appeal_due
 from domain.litigation import commands as s
 from domain.requests import commands as c
+from kaiji.security.action_seal import sealer_of
 from store import events
 from store.db import create_pool
 from store.parties import PartyVault
@@ -48,10 +49,10 @@ async def suit_worker(client, database_url: str, keyring):
     queue = "test-" + uuid.uuid4().hex[:8]
     recorder = EventActivities(pool)
     notices = NoticeActivities(pool, secrets, PROFILE)
-    cases = CaseActivities(pool, queue)
+    cases = CaseActivities(pool, queue, sealer_of(client))
     async with Worker(client, task_queue=queue, workflows=[RequestWorkflow, SuitWorkflow],
                       activities=[recorder.record_events, notices.issue_notice, cases.load_stream,
-                                  cases.signal_request]):
+                                  cases.signal_request, cases.check_signal_seal]):
         yield queue, pool, PartyVault(secrets.cipher, secrets.search_key)
     await pool.close()
 
