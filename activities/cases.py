@@ -35,13 +35,8 @@ class CaseActivities:
         info = activity.info()
         detail = {"signal": sig.signal, "challenge_id": getattr(arg, "challenge_id", None),
                   "check": f"{info.workflow_run_id}/{info.activity_id}"}
-        async with self.pool.acquire() as conn, conn.transaction():
-            await audit.lock_chain(conn)  # two retries cannot both find no line and both write one
-            seen = await conn.fetchval(
-                "select 1 from audit_log where action = 'signal.refused' and entity_id = $1 and detail = $2::jsonb",
-                sig.case_id, detail)
-            if not seen:
-                await audit.append(conn, audit.AuditEntry(SYSTEM, SYSTEM, "signal.refused", sig.case_id, detail))
+        async with self.pool.acquire() as conn:
+            await audit.append_once(conn, audit.AuditEntry(SYSTEM, SYSTEM, "signal.refused", sig.case_id, detail))
         activity.logger.warning("unsealed signal refused: %s on %s", sig.signal, sig.case_id)
         return False
 

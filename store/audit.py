@@ -79,6 +79,20 @@ class VerifyResult:
     reason: str | None = None
 
 
+async def append_once(conn: asyncpg.Connection, entry: AuditEntry) -> bool:
+    """Append unless an entry with the same action, entity and detail is already there (an activity that is
+    retried writes its line once); True if appended."""
+    async with conn.transaction():
+        await lock_chain(conn)  # two retries cannot both find no line and both write one
+        seen = await conn.fetchval(
+            "select 1 from audit_log where action = $1 and entity_id is not distinct from $2 and detail = $3::jsonb",
+            entry.action, entry.entity_id, entry.detail or {})
+        if seen:
+            return False
+        await append(conn, entry)
+        return True
+
+
 async def lock_chain(conn: asyncpg.Connection) -> None:
     """Serialise writers of the chain until the caller's transaction ends (re-entrant within it)."""
     await conn.execute("select pg_advisory_xact_lock($1)", _CHAIN_LOCK)

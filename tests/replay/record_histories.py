@@ -188,6 +188,21 @@ class Challenge:
     case_id: str  # the appeal's / suit's workflow id (the path's fixed id)
     handle: WorkflowHandle | None = None
 
+    async def file_appeal(self) -> tuple[WorkflowHandle, str]:
+        """File an appeal against the partial decision today, as the counter does; wait for its link."""
+        at = await self.request.env.get_current_time()
+        today = jst_date(at).isoformat()
+        appeal = await self.file(AppealWorkflow.run, ac.FileAppeal(
+            appeal_id=self.case_id, request_id=self.request.id, filed_on=today,
+            appellant_party_id=self.requester_party_id, grounds="交渉記録の公開を求める", department="toshi",
+            decided_on=self.decision["decided_on"],
+            decision={"outcome": "partial", "documents": self.decision["documents"]},
+            requester_party_id=self.requester_party_id, actor=FRONT, rules=load_profile("koganei").appeal_rules(),
+            entered_at=at))
+        assert (await appeal.execute_update(AppealWorkflow.registered)).status == "under_review"
+        await self.request.wait_for_event("AppealLinked")
+        return appeal, today
+
     async def file(self, run: Any, arg: Any) -> WorkflowHandle:
         self.handle = await self.request.env.client.start_workflow(
             run, arg, id=self.case_id, task_queue=self.queue, id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
@@ -460,17 +475,7 @@ if __name__ == "__main__":
 async def test_appeal_partial_grant(replay_env, database_url) -> None:
     council = Actor("shingikai", "council")
     async with recording_challenge(replay_env, database_url, "appeal_partial_grant", "R-2099-90101") as ch:
-        at = await replay_env.get_current_time()
-        today = jst_date(at).isoformat()
-        appeal = await ch.file(AppealWorkflow.run, ac.FileAppeal(
-            appeal_id=ch.case_id, request_id=ch.request.id, filed_on=today,
-            appellant_party_id=ch.requester_party_id, grounds="交渉記録の公開を求める", department="toshi",
-            decided_on=ch.decision["decided_on"],
-            decision={"outcome": "partial", "documents": ch.decision["documents"]},
-            requester_party_id=ch.requester_party_id, actor=FRONT, rules=load_profile("koganei").appeal_rules(),
-            entered_at=at))
-        assert (await appeal.execute_update(AppealWorkflow.registered)).status == "under_review"
-        await ch.request.wait_for_event("AppealLinked")
+        appeal, today = await ch.file_appeal()
         referred = await appeal.execute_update("refer-to-council", ac.ReferToCouncil(actor=OFFICER))
         assert referred["status"] == "referred"
         await appeal.execute_update("record-session", ac.RecordSession(
@@ -489,17 +494,7 @@ async def test_appeal_partial_grant(replay_env, database_url) -> None:
 async def test_appeal_referral_pack(replay_env, database_url) -> None:
     council = Actor("shingikai", "council")
     async with recording_challenge(replay_env, database_url, "appeal_referral_pack", "R-2099-90103") as ch:
-        at = await replay_env.get_current_time()
-        today = jst_date(at).isoformat()
-        appeal = await ch.file(AppealWorkflow.run, ac.FileAppeal(
-            appeal_id=ch.case_id, request_id=ch.request.id, filed_on=today,
-            appellant_party_id=ch.requester_party_id, grounds="交渉記録の公開を求める", department="toshi",
-            decided_on=ch.decision["decided_on"],
-            decision={"outcome": "partial", "documents": ch.decision["documents"]},
-            requester_party_id=ch.requester_party_id, actor=FRONT, rules=load_profile("koganei").appeal_rules(),
-            entered_at=at))
-        assert (await appeal.execute_update(AppealWorkflow.registered)).status == "under_review"
-        await ch.request.wait_for_event("AppealLinked")
+        appeal, today = await ch.file_appeal()
         referred = await appeal.execute_update("refer-to-council", ac.ReferToCouncil(actor=OFFICER))
         assert referred["status"] == "referred"
         await appeal.execute_update("record-explanation", ac.RecordExplanation(
@@ -538,17 +533,7 @@ async def test_appeal_reopens_request(replay_env, database_url) -> None:
     async with recording_challenge(replay_env, database_url, "appeal_reopens_request", spec.case_id,
                                    save_request=True) as ch:
         ch.case_id = "A-2099-90003"
-        at = await replay_env.get_current_time()
-        today = jst_date(at).isoformat()
-        appeal = await ch.file(AppealWorkflow.run, ac.FileAppeal(
-            appeal_id=ch.case_id, request_id=ch.request.id, filed_on=today,
-            appellant_party_id=ch.requester_party_id, grounds="交渉記録の公開を求める", department="toshi",
-            decided_on=ch.decision["decided_on"],
-            decision={"outcome": "partial", "documents": ch.decision["documents"]},
-            requester_party_id=ch.requester_party_id, actor=FRONT, rules=load_profile("koganei").appeal_rules(),
-            entered_at=at))
-        assert (await appeal.execute_update(AppealWorkflow.registered)).status == "under_review"
-        await ch.request.wait_for_event("AppealLinked")
+        appeal, today = await ch.file_appeal()
         await appeal.execute_update("refer-to-council", ac.ReferToCouncil(actor=OFFICER))
         await appeal.execute_update("record-session", ac.RecordSession(
             actor=Actor("shingikai", "council"), held_on=today, present=("m1", "m2", "m3"), in_camera=True))
